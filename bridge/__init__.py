@@ -1,0 +1,1 @@
+"""MCP server exposing the Responses API as MCP tools."""

@@ -1,0 +1,1 @@
+"""Conformance suite: does an endpoint behave as the Azure Responses docs say?"""

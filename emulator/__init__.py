@@ -1,0 +1,1 @@
+"""A local Responses-compatible endpoint (Starlette + uvicorn): the embedded default."""

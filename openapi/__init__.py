@@ -1,0 +1,1 @@
+"""The documented contract as data: the derived OpenAPI document and the catalog of regions/models."""

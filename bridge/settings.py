@@ -1,0 +1,147 @@
+"""Configuration of the bridge, read from the environment (and flags, which the CLI maps onto it)."""
+
+from __future__ import annotations
+
+import os
+from enum import Enum
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+DEFAULT_ENTRA_SCOPE = "https://ai.azure.com/.default"
+
+
+class Mode(str, Enum):
+    """How the bridge reaches a Responses endpoint."""
+
+    AZURE_KEY = "azure-key"
+    AZURE_ENTRA = "azure-entra"
+    OPENAI = "openai"
+    EMULATOR = "emulator"
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not describe a usable endpoint; the message names the variable to set."""
+
+
+class Settings(BaseSettings):
+    """Every setting of the bridge. Environment variable names are the field names, upper-cased."""
+
+    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore", populate_by_name=True)
+
+    azure_openai_endpoint: str | None = Field(
+        default=None, description="Azure resource URL, e.g. https://<resource>.openai.azure.com"
+    )
+    azure_openai_api_key: SecretStr | None = None
+    azure_openai_deployment: str | None = Field(default=None, description="default deployment (model) name")
+    azure_openai_image_deployment: str | None = Field(
+        default=None, description="image deployment sent as x-ms-oai-image-generation-deployment"
+    )
+    azure_openai_scope: str = DEFAULT_ENTRA_SCOPE
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str | None = None
+
+    responses_bridge_allowed_roots: Annotated[list[Path], NoDecode] = Field(default_factory=lambda: [Path.cwd()])
+    responses_bridge_max_file_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
+    responses_bridge_inline_pdf_bytes: int = Field(default=4 * 1024 * 1024, ge=0)
+    responses_bridge_output_dir: Path = Field(default_factory=lambda: Path.cwd() / "responses-bridge-output")
+    # Seconds a tool call may wait upstream before it hands back a job id; under the 60 s many clients allow.
+    responses_bridge_time_budget: float = Field(default=45.0, gt=0, lt=3600)
+    responses_bridge_http_token: SecretStr | None = None
+
+    # Set by `--emulator` (not an environment variable): the in-process emulator's v1 base URL.
+    emulator_base_url: str | None = Field(default=None, exclude=True)
+
+    @field_validator("responses_bridge_allowed_roots", mode="before")
+    @classmethod
+    def _split_roots(cls, value: object) -> object:
+        # os.pathsep-separated, like PATH.
+        if isinstance(value, str):
+            return [Path(part) for part in value.split(os.pathsep) if part.strip()]
+        return value
+
+    @field_validator("responses_bridge_allowed_roots", mode="after")
+    @classmethod
+    def _resolve_roots(cls, value: list[Path]) -> list[Path]:
+        return [path.expanduser().resolve() for path in value]
+
+    # Short aliases used throughout the bridge.
+    @property
+    def allowed_roots(self) -> list[Path]:
+        return self.responses_bridge_allowed_roots
+
+    @property
+    def max_file_bytes(self) -> int:
+        return self.responses_bridge_max_file_bytes
+
+    @property
+    def inline_pdf_bytes(self) -> int:
+        return self.responses_bridge_inline_pdf_bytes
+
+    @property
+    def output_dir(self) -> Path:
+        return self.responses_bridge_output_dir
+
+    @property
+    def time_budget(self) -> float:
+        return self.responses_bridge_time_budget
+
+    @property
+    def http_token(self) -> SecretStr | None:
+        return self.responses_bridge_http_token
+
+    @property
+    def default_deployment(self) -> str | None:
+        if self.azure_openai_deployment:
+            return self.azure_openai_deployment
+        # The emulator serves every catalog model under its own name; give `--emulator` a working default.
+        return "gpt-4o" if self.emulator_base_url else None
+
+    def resolve_mode(self) -> Mode:
+        """Which endpoint and credential to use; raises ConfigurationError naming what to set."""
+        if self.emulator_base_url:
+            return Mode.EMULATOR
+        if self.azure_openai_endpoint:
+            if not self.azure_openai_endpoint.startswith(("https://", "http://")):
+                raise ConfigurationError(
+                    "AZURE_OPENAI_ENDPOINT must be a URL such as https://<resource>.openai.azure.com "
+                    f"(got {self.azure_openai_endpoint!r})."
+                )
+            if self.azure_openai_api_key is not None and self.azure_openai_api_key.get_secret_value():
+                return Mode.AZURE_KEY
+            return Mode.AZURE_ENTRA
+        if self.openai_api_key is not None and self.openai_api_key.get_secret_value():
+            return Mode.OPENAI
+        if self.openai_base_url:
+            raise ConfigurationError("OPENAI_BASE_URL is set but OPENAI_API_KEY is not: set OPENAI_API_KEY.")
+        raise ConfigurationError(
+            "No endpoint configured. Set AZURE_OPENAI_ENDPOINT (plus AZURE_OPENAI_API_KEY, or nothing else to "
+            "sign in with Entra ID), or set OPENAI_API_KEY for OpenAI, or run `responses-bridge --emulator`."
+        )
+
+    def base_url(self) -> str:
+        """The Responses v1 base URL for the resolved mode (always ends with `/`)."""
+        mode = self.resolve_mode()
+        if mode is Mode.EMULATOR:
+            assert self.emulator_base_url is not None
+            return _with_slash(self.emulator_base_url)
+        if mode is Mode.OPENAI:
+            return _with_slash(self.openai_base_url or "https://api.openai.com/v1")
+        assert self.azure_openai_endpoint is not None
+        endpoint = self.azure_openai_endpoint.rstrip("/")
+        # Accept the resource URL or the full v1 base URL; the AzureOpenAI class path style is not used.
+        if endpoint.endswith("/openai/v1"):
+            return endpoint + "/"
+        if endpoint.endswith("/openai"):
+            return endpoint + "/v1/"
+        return endpoint + "/openai/v1/"
+
+    def is_azure(self) -> bool:
+        """True when the endpoint speaks the Azure dialect (image deployment header, Entra scope)."""
+        return self.resolve_mode() in (Mode.AZURE_KEY, Mode.AZURE_ENTRA, Mode.EMULATOR)
+
+
+def _with_slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"

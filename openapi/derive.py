@@ -1,0 +1,358 @@
+"""Derive ``openapi/responses.v1.json`` from the official OpenAI OpenAPI document.
+
+Run ``python -m openapi.derive`` (``--reference PATH``, ``--out PATH``, ``--check``). The reference defaults to
+``../shared/reference/openai-openapi.yaml`` next to the repository root (computed from this file's location).
+
+Steps, in order:
+
+1. keep only the operations the Azure seeds use (``SURFACE``; never the ``?beta=true`` duplicates);
+2. take the transitive closure of their ``$ref``s under ``components``;
+3. strip prose (``description``, ``summary``, ``title``, ``example(s)``, ``externalDocs``) and the vendor doc/SDK
+   extensions (``x-oai*``, ``x-stainless*``) -- only where they are keywords, never a *property named*
+   ``description`` inside a ``properties`` map (or any other map whose keys are names);
+4. repair what would make valid responses fail validation (each repair is listed in ``info.x-deviations``);
+5. add the Azure overlays (``openapi/overlay.py``);
+6. write sorted-key JSON with a fixed indent and a trailing newline, so the output regenerates byte-identically.
+
+Response objects must carry a ``description`` in OpenAPI 3.1, so each one gets the bare HTTP reason phrase
+(``OK``, ``Not Found``, ...) instead of the upstream prose.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import hashlib
+import http
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from openapi import overlay
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_REFERENCE = PACKAGE_DIR.parent.parent / "shared" / "reference" / "openai-openapi.yaml"
+DEFAULT_OUT = PACKAGE_DIR / "responses.v1.json"
+
+SOURCE_REPOSITORY = "openai/openai-openapi"
+SOURCE_COMMIT = "f85dbe223d40e1a31cba812ab2d755c7e98a92a3"
+SOURCE_FILE = "openapi.yaml"
+
+# The surface the seeds use: path -> methods kept.
+SURFACE: dict[str, tuple[str, ...]] = {
+    "/responses": ("post",),
+    "/responses/{response_id}": ("get", "delete"),
+    "/responses/{response_id}/cancel": ("post",),
+    "/responses/{response_id}/input_items": ("get",),
+    "/responses/compact": ("post",),
+    "/files": ("get", "post"),
+    "/files/{file_id}": ("get", "delete"),
+    "/models": ("get",),
+}
+
+# Properties the upstream's own response examples (and the live API) send as null although the schema forbids it:
+# `user` is echoed as null on every response, `usage` is null while a (background) response is queued/in progress.
+NULL_IN_RESPONSES: dict[str, tuple[str, ...]] = {"ModelResponseProperties": ("user",), "Response": ("usage",)}
+
+PROSE_KEYS = frozenset({"description", "summary", "title", "example", "examples", "externalDocs"})
+VENDOR_PREFIXES = ("x-oai", "x-stainless")
+# Keywords whose value is a map from *names* (property names, status codes, media types ...) to objects:
+# the names themselves are data and must survive stripping even when a name is "description".
+NAME_MAPS = frozenset({
+    "properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "schemas", "responses",
+    "parameters", "headers", "content", "securitySchemes", "paths", "variables", "encoding", "requestBodies",
+    "mapping", "callbacks", "links", "pathItems",
+})
+# Keywords whose value is instance data, copied verbatim.
+DATA_KEYS = frozenset({"default", "const", "enum"})
+
+
+def is_prose_key(key: str) -> bool:
+    return key in PROSE_KEYS or key.startswith(VENDOR_PREFIXES)
+
+
+def strip_prose(node: Any, names: bool = False) -> Any:
+    """A copy of ``node`` without prose keywords; ``names`` marks a map whose keys are names, not keywords."""
+    if isinstance(node, list):
+        return [strip_prose(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if names:
+            out[key] = strip_prose(value)
+        elif is_prose_key(key):
+            continue
+        elif key in DATA_KEYS:
+            out[key] = copy.deepcopy(value)
+        else:
+            out[key] = strip_prose(value, names=key in NAME_MAPS and isinstance(value, dict))
+    return out
+
+
+def iter_refs(node: Any) -> Iterator[str]:
+    """Every ``$ref`` string in ``node`` (data keywords included: a ``$ref`` is never instance data upstream)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value
+            else:
+                yield from iter_refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from iter_refs(item)
+
+
+def split_ref(ref: str) -> tuple[str, str]:
+    """``#/components/schemas/Foo`` -> ``("schemas", "Foo")``."""
+    parts = ref.split("/")
+    if len(parts) != 4 or parts[:2] != ["#", "components"]:
+        raise ValueError(f"unsupported $ref {ref!r}: only '#/components/<kind>/<name>' is handled")
+    return parts[2], parts[3]
+
+
+def select_paths(reference: dict[str, Any]) -> dict[str, Any]:
+    paths: dict[str, Any] = {}
+    for path, methods in SURFACE.items():
+        item = reference["paths"][path]
+        missing = [m for m in methods if m not in item]
+        if missing:
+            raise KeyError(f"reference lacks {missing} on {path}; update SURFACE in openapi/derive.py")
+        paths[path] = {m: item[m] for m in methods}
+        if "parameters" in item:
+            paths[path]["parameters"] = item["parameters"]
+    return paths
+
+
+def closure(reference: dict[str, Any], roots: Any) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Components reachable from ``roots`` and the references that point nowhere."""
+    components: dict[str, dict[str, Any]] = {}
+    dangling: list[str] = []
+    pending = list(iter_refs(roots))
+    while pending:
+        ref = pending.pop()
+        kind, name = split_ref(ref)
+        if name in components.get(kind, {}):
+            continue
+        target = reference["components"].get(kind, {}).get(name)
+        if target is None:
+            if ref not in dangling:
+                dangling.append(ref)
+            continue
+        components.setdefault(kind, {})[name] = target
+        pending.extend(iter_refs(target))
+    return components, sorted(dangling)
+
+
+def reject_nullable(node: Any, where: str = "#", names: bool = False) -> None:
+    """OpenAPI 3.0 ``nullable`` is ignored by 3.1 validators; fail loudly if upstream starts using it here."""
+    if isinstance(node, dict):
+        if not names and "nullable" in node:
+            raise ValueError(f"'nullable' at {where}: rewrite it as a null alternative in openapi/derive.py")
+        for key, value in node.items():
+            if names or key not in DATA_KEYS:
+                reject_nullable(value, f"{where}/{key}", names=not names and key in NAME_MAPS)
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            reject_nullable(item, f"{where}/{index}")
+
+
+def fix_recursive_refs(schemas: dict[str, Any]) -> list[str]:
+    """Replace draft 2019-09 ``$recursiveRef: "#"`` (invalid in 3.1; "#" would be the OpenAPI root) with a ``$ref``
+    to the enclosing component, and drop its ``$recursiveAnchor``. Returns the components changed."""
+    def rewrite(node: Any, name: str) -> Any:
+        if isinstance(node, list):
+            return [rewrite(item, name) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out = {k: rewrite(v, name) for k, v in node.items() if k != "$recursiveAnchor"}
+        if out.pop("$recursiveRef", None) is not None:
+            out["$ref"] = f"#/components/schemas/{name}"
+        return out
+
+    changed = []
+    for name, schema in schemas.items():
+        fixed = rewrite(schema, name)
+        if fixed != schema:
+            schemas[name] = fixed
+            changed.append(name)
+    return changed
+
+
+def drop_invalid_defaults(document: dict[str, Any]) -> list[str]:
+    """Remove schema ``default`` values that their own schema rejects (upstream has ``default: null`` on
+    non-nullable schemas; OpenAPI validators reject the document). Returns the JSON pointers changed."""
+    uri = "urn:responses-bridge:derive"
+    registry = Registry().with_resource(uri, Resource(document, DRAFT202012))
+    found: list[tuple[dict[str, Any], str]] = []
+
+    def walk(node: Any, pointer: str, names: bool = False) -> None:
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                walk(item, f"{pointer}/{index}")
+        elif isinstance(node, dict):
+            if not names and "default" in node:
+                validator = Draft202012Validator({"$ref": f"{uri}#{pointer}"}, registry=registry)
+                if not validator.is_valid(node["default"]):
+                    found.append((node, pointer))
+            for key, value in node.items():
+                if names or key not in DATA_KEYS:
+                    escaped = key.replace("~", "~0").replace("/", "~1")
+                    walk(value, f"{pointer}/{escaped}", names=not names and key in NAME_MAPS)
+
+    walk(document, "")
+    for node, _ in found:
+        del node["default"]
+    return [f"#{pointer}" for _, pointer in found]
+
+
+def admits_null(schema: dict[str, Any]) -> bool:
+    kind = schema.get("type")
+    return kind == "null" or (isinstance(kind, list) and "null" in kind) or any(
+        admits_null(branch) for branch in schema.get("anyOf", []) + schema.get("oneOf", [])
+    )
+
+
+def allow_null(schemas: dict[str, Any]) -> list[str]:
+    """Let the ``NULL_IN_RESPONSES`` properties be null; returns the ``Schema.property`` names changed."""
+    changed = []
+    for name, properties in NULL_IN_RESPONSES.items():
+        holders = [schemas[name], *schemas[name].get("allOf", [])]
+        for prop in properties:
+            holder = next((h["properties"] for h in holders if prop in h.get("properties", {})), None)
+            if holder is None:
+                raise KeyError(f"{name}.{prop} not found; update NULL_IN_RESPONSES in openapi/derive.py")
+            if not admits_null(holder[prop]):
+                holder[prop] = {"anyOf": [holder[prop], {"type": "null"}]}
+                changed.append(f"{name}.{prop}")
+    return changed
+
+
+def describe_responses(paths: dict[str, Any], components: dict[str, Any]) -> None:
+    """Give each Response Object the bare reason phrase for its status code (3.1 requires a description)."""
+    def phrase(code: str) -> str:
+        try:
+            return http.HTTPStatus(int(code)).phrase
+        except ValueError:
+            return "Error" if code == "default" else f"{code} response"
+
+    for item in paths.values():
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            for code, response in operation.get("responses", {}).items():
+                if "$ref" not in response:
+                    response["description"] = phrase(code)
+    for name, response in components.get("responses", {}).items():
+        response["description"] = "Too Many Requests" if name == "TooManyRequests" else name
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load_reference(path: Path) -> dict[str, Any]:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with path.open("rb") as handle:
+        return yaml.load(handle, Loader=loader)
+
+
+def derive(reference_path: Path) -> dict[str, Any]:
+    reference = load_reference(reference_path)
+    deviations: list[dict[str, str]] = []
+
+    raw_paths = select_paths(reference)
+    raw_components, dangling = closure(reference, raw_paths)
+    if dangling:
+        raise ValueError(f"reference has dangling $refs reachable from the surface: {dangling}")
+
+    paths = strip_prose(raw_paths, names=True)
+    components = {kind: strip_prose(items, names=True) for kind, items in raw_components.items()}
+    components.pop("securitySchemes", None)
+
+    reject_nullable({"paths": paths, "components": components}, names=True)
+    recursive = fix_recursive_refs(components["schemas"])
+    if recursive:
+        deviations.append({
+            "where": ", ".join(f"#/components/schemas/{name}" for name in recursive),
+            "change": "'$recursiveAnchor'/'$recursiveRef: #' replaced by a '$ref' to the component itself",
+            "why": "draft 2019-09 keywords are not part of the 3.1 dialect and '#' would resolve to the document root",
+        })
+
+    nulls = allow_null(components["schemas"])
+    if nulls:
+        deviations.append({
+            "where": ", ".join(nulls),
+            "change": "null allowed",
+            "why": "upstream's own response examples send these as null (user on every response, usage while a "
+                   "response is queued or in progress); ModelResponseProperties is shared with CreateResponse",
+        })
+
+    describe_responses(paths, components)
+    tags = sorted({tag for item in paths.values() for op in item.values() if isinstance(op, dict)
+                   for tag in op.get("tags", [])})
+    document: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "responses-bridge: Responses API surface (OpenAI, Azure OpenAI v1)",
+            "version": f"1.0.0+openai.{reference['info']['version']}",
+            "license": {"name": "MIT", "identifier": "MIT"},
+            "x-provenance": {
+                "source": SOURCE_REPOSITORY,
+                "commit": SOURCE_COMMIT,
+                "file": SOURCE_FILE,
+                "sha256": sha256_of(reference_path),
+                "upstream-version": reference["info"]["version"],
+                "generator": "openapi/derive.py",
+            },
+            "x-deviations": deviations,
+        },
+        "tags": [{"name": tag} for tag in tags],
+        "paths": paths,
+        "components": components,
+    }
+    invalid_defaults = drop_invalid_defaults(document)
+    if invalid_defaults:
+        deviations.append({
+            "where": ", ".join(invalid_defaults),
+            "change": "'default' removed",
+            "why": "the default (null) is rejected by its own schema, which makes the document invalid",
+        })
+    overlay.apply(document)
+    return document
+
+
+def render(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m openapi.derive", description=__doc__.splitlines()[0])
+    parser.add_argument("--reference", type=Path, default=DEFAULT_REFERENCE, help="official openai-openapi.yaml")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the derived JSON")
+    parser.add_argument("--check", action="store_true", help="exit 1 if --out differs from a fresh derivation")
+    args = parser.parse_args(argv)
+    if not args.reference.is_file():
+        parser.error(f"reference document not found: {args.reference} (pass --reference PATH)")
+    text = render(derive(args.reference))
+    if args.check:
+        current = args.out.read_text(encoding="utf-8") if args.out.is_file() else None
+        if current != text:
+            print(f"{args.out} is stale: run `python -m openapi.derive` and commit the result", file=sys.stderr)
+            return 1
+        print(f"{args.out} is up to date")
+        return 0
+    args.out.write_text(text, encoding="utf-8")
+    print(f"wrote {args.out} ({len(text.encode())} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

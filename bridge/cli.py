@@ -1,25 +1,108 @@
-"""`responses-bridge`: the MCP server (placeholder until the bridge issue lands)."""
+"""`responses-bridge`: run the MCP server (stdio by default, `--http` for streamable HTTP).
+
+`responses-bridge config --client claude|vscode` prints client configuration instead.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from contextlib import ExitStack
+
+from bridge.settings import ConfigurationError, Settings
+
+DEFAULT_PORT = 8765
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="responses-bridge",
-        description="MCP server exposing the Azure OpenAI / OpenAI Responses API as MCP tools.",
+        description="MCP server exposing the Azure OpenAI / OpenAI Responses API as MCP tools. "
+        "Configure with AZURE_OPENAI_ENDPOINT (+ AZURE_OPENAI_API_KEY, or Entra ID sign-in), or OPENAI_API_KEY.",
     )
-    parser.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
     parser.add_argument("--emulator", action="store_true", help="start the local emulator in-process and use it")
+    parser.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
+    parser.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default 127.0.0.1; "
+                        "any other address requires RESPONSES_BRIDGE_HTTP_TOKEN)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"HTTP port (default {DEFAULT_PORT})")
+    parser.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                        help="extra Host/Origin name accepted over HTTP (repeatable), e.g. a reverse proxy's name")
+    parser.add_argument("--time-budget", type=float, default=None, metavar="SECONDS",
+                        help="longest upstream wait per tool call (RESPONSES_BRIDGE_TIME_BUDGET, default 45)")
+    return parser
+
+
+def build_config_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="responses-bridge config", description="print MCP client configuration")
+    parser.add_argument("--client", choices=("claude", "vscode"), required=True)
+    parser.add_argument("--emulator", action="store_true", help="configure the server to run with --emulator")
+    parser.add_argument("--http", metavar="URL", default=None, help="VS Code only: connect over HTTP to URL")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    build_parser().parse_args(argv)
-    print("responses-bridge: the MCP server is not built yet", file=sys.stderr)
-    return 2
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["config"]:
+        return _print_config(build_config_parser().parse_args(argv[1:]))
+    args = build_parser().parse_args(argv)
+    try:
+        return _serve(args)
+    except ConfigurationError as exc:
+        print(f"responses-bridge: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _print_config(args: argparse.Namespace) -> int:
+    from bridge.client_config import client_config
+
+    settings = Settings()
+    token = settings.http_token is not None
+    print(json.dumps(client_config(args.client, settings, emulator=args.emulator, http_url=args.http, token=token), indent=2))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from bridge.context import build_context
+    from bridge.server import build_server
+
+    overrides: dict[str, object] = {}
+    if args.time_budget is not None:
+        overrides["responses_bridge_time_budget"] = args.time_budget
+    with ExitStack() as stack:
+        emulator = None
+        if args.emulator:
+            from emulator.server import EmulatorServer
+
+            emulator = stack.enter_context(EmulatorServer())
+            overrides["emulator_base_url"] = emulator.base_url
+        settings = Settings(**overrides)
+        ctx = build_context(settings, emulator=emulator)
+        mcp = build_server(ctx)
+        if not args.http:
+            mcp.run("stdio")
+            return 0
+        return _serve_http(mcp, settings, args)
+
+
+def _serve_http(mcp: object, settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from bridge.client_config import client_config
+    from bridge.http_app import build_http_app, url_for
+
+    token = settings.http_token.get_secret_value() if settings.http_token else None
+    app = build_http_app(mcp, host=args.host, token=token, extra_hosts=args.allow_host)  # type: ignore[arg-type]
+    url = url_for(args.host, args.port)
+    print(f"responses-bridge: serving MCP over streamable HTTP at {url}", flush=True)
+    if token:
+        print("responses-bridge: clients must send 'Authorization: Bearer <RESPONSES_BRIDGE_HTTP_TOKEN>'", flush=True)
+    print("VS Code mcp.json:", flush=True)
+    print(json.dumps(client_config("vscode", settings, http_url=url, token=bool(token)), indent=2), flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,7 +1,117 @@
-"""Upstream failures and bad tool input, turned into messages a user (or a model) can act on."""
+"""Upstream failures and bad tool input, turned into MCP tool errors a user (or a model) can act on."""
 
 from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any, ParamSpec
+
+import openai
+from mcp_types import CallToolResult, TextContent
+
+from bridge.settings import ConfigurationError
+
+P = ParamSpec("P")
+
+AUTH_ADVICE = (
+    "Check that the API key belongs to this resource (AZURE_OPENAI_API_KEY / OPENAI_API_KEY). With Entra ID "
+    "(no key set), check that the token scope is https://ai.azure.com/.default (AZURE_OPENAI_SCOPE) and that "
+    "the signed-in principal has the 'Cognitive Services OpenAI User' role on the resource."
+)
+NOT_FOUND_ADVICE = (
+    "Check that `model` matches your deployment name (not the model family name; default deployment: "
+    "AZURE_OPENAI_DEPLOYMENT), that AZURE_OPENAI_ENDPOINT points at the right resource, and - for a response "
+    "id - that the response was created with store=true and has not been deleted."
+)
 
 
 class ToolInputError(ValueError):
     """A tool argument is unusable; the message names the argument and the fix."""
+
+
+class UpstreamError(Exception):
+    """A failure already explained for the user, with the response id when one exists."""
+
+    def __init__(self, message: str, response_id: str | None = None) -> None:
+        super().__init__(message)
+        self.response_id = response_id
+
+
+def describe(exc: BaseException, response_id: str | None = None) -> str:
+    """One paragraph saying what failed upstream and what to do about it. Never includes credentials."""
+    suffix = f" (response id: {response_id})" if response_id else ""
+    if isinstance(exc, openai.APIStatusError):
+        status = exc.status_code
+        detail = _upstream_detail(exc)
+        request_id = exc.response.headers.get("apim-request-id") or exc.response.headers.get("x-request-id")
+        where = f" [request id {request_id}]" if request_id else ""
+        if status in (401, 403):
+            return f"The endpoint refused the credentials (HTTP {status}: {detail}){suffix}{where}. {AUTH_ADVICE}"
+        if status == 404:
+            return f"Not found (HTTP 404: {detail}){suffix}{where}. {NOT_FOUND_ADVICE}"
+        if status == 429:
+            return (
+                f"Rate limited (HTTP 429: {detail}){suffix}{where}; the bridge already retried with backoff, "
+                "honouring Retry-After. Wait a little, or raise the deployment's quota."
+            )
+        if status >= 500:
+            return f"The endpoint failed (HTTP {status}: {detail}){suffix}{where} after retries; try again later."
+        return f"The endpoint rejected the request (HTTP {status}: {detail}){suffix}{where}."
+    if isinstance(exc, openai.APITimeoutError):
+        return f"The endpoint did not answer in time{suffix}; try again, or run the request with background=true."
+    if isinstance(exc, openai.APIConnectionError):
+        return f"Could not reach the endpoint{suffix}: {exc}. Check AZURE_OPENAI_ENDPOINT / OPENAI_BASE_URL."
+    if isinstance(exc, UpstreamError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}{suffix}"
+
+
+def _upstream_detail(exc: openai.APIStatusError) -> str:
+    body = exc.body
+    # Azure sends `{"error": {...}}` or, for token failures, a bare `{"statusCode", "message"}`.
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        if isinstance(error, dict):
+            parts = [str(error.get("message") or "").strip()]
+            for key in ("param", "code"):
+                if error.get(key):
+                    parts.append(f"{key}={error[key]}")
+            text = "; ".join(part for part in parts if part)
+            if text:
+                return text
+    return exc.message
+
+
+def error_result(message: str, response_id: str | None = None) -> CallToolResult:
+    """An MCP tool error (isError) whose text says what failed; machine-readable copy in structuredContent."""
+    payload: dict[str, Any] = {"error": message}
+    if response_id:
+        payload["response_id"] = response_id
+    return CallToolResult(
+        content=[TextContent(type="text", text=message)],
+        structured_content=payload,
+        is_error=True,
+    )
+
+
+def tool_errors(fn: Callable[P, Awaitable[CallToolResult]]) -> Callable[P, Awaitable[CallToolResult]]:
+    """Turn expected failures inside a tool into isError results instead of protocol errors or crashes."""
+
+    @functools.wraps(fn)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> CallToolResult:
+        response_id = kwargs.get("response_id") or kwargs.get("previous_response_id")
+        try:
+            return await fn(*args, **kwargs)
+        except (ToolInputError, ConfigurationError) as exc:
+            return error_result(str(exc))
+        except UpstreamError as exc:
+            return error_result(str(exc), exc.response_id or _as_id(response_id))
+        except (openai.APIError, json.JSONDecodeError) as exc:
+            return error_result(describe(exc, _as_id(response_id)), _as_id(response_id))
+
+    return wrapper
+
+
+def _as_id(value: object) -> str | None:
+    return value if isinstance(value, str) else None

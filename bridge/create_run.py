@@ -1,0 +1,190 @@
+"""One `responses.create` as a tool call: stream or poll, stay inside the time budget, finish the extras.
+
+How a create runs (the bridge's choice, documented in the README):
+- `background=true` from the caller: start the job and return its id at once.
+- otherwise, when the response may be stored (`store` not false), the bridge creates it with
+  `background=true` itself: that is what lets it resume a cut stream, cancel upstream when the MCP call
+  is cancelled, and hand back a job id when the time budget runs out. The caller still gets the finished
+  response in the same call whenever it finishes within the budget.
+- streamed (progress notifications) when the caller asked for `stream`, or by default when the client
+  sent a progress token; polled with heartbeats otherwise. The docs list image generation as unsupported
+  in streaming, so a request with the image_generation tool is polled.
+- `store=false`: a plain request (nothing to resume or poll), cut off at the budget with an explanation.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+from mcp.server.mcpserver import Context
+from mcp_types import CallToolResult, ContentBlock, InputRequiredResult
+from openai.types.responses import Response
+
+from bridge.approvals import run_with_approvals
+from bridge.background_jobs import ACTIVE_STATUSES, budget_next_step, cancel_quietly, stream_within_budget, wait
+from bridge.context import BridgeContext
+from bridge.images import publish_images
+from bridge.result_format import ResponseResult, StreamInfo, response_model, structured_result
+from bridge.stream_forward import StreamState
+from bridge.upstream_errors import ToolInputError, UpstreamError
+
+
+def progress_requested(mcp_ctx: Context) -> bool:
+    """Did the client send a progress token with this call?"""
+    try:
+        meta = mcp_ctx.request_context.meta
+    except ValueError:
+        return False
+    if not meta:
+        return False
+    getter = getattr(meta, "get", None)
+    if getter is not None:
+        return getter("progress_token") is not None or getter("progressToken") is not None
+    return getattr(meta, "progress_token", None) is not None
+
+
+def reporter(mcp_ctx: Context):  # noqa: ANN201 - a small closure type
+    async def report(progress: float, message: str) -> None:
+        await mcp_ctx.report_progress(progress, None, message)
+
+    return report
+
+
+def heartbeat(mcp_ctx: Context):  # noqa: ANN201
+    async def beat(elapsed: float, budget: float, message: str) -> None:
+        await mcp_ctx.report_progress(round(elapsed, 3), budget, message)
+
+    return beat
+
+
+def uses_image_tool(kwargs: dict[str, Any]) -> bool:
+    return any(isinstance(tool, dict) and tool.get("type") == "image_generation" for tool in kwargs.get("tools") or [])
+
+
+@dataclass
+class RunInfo:
+    stream: StreamInfo | None = None
+    next_step: str | None = None
+    partial_text: str = ""
+
+
+async def run_create(
+    bctx: BridgeContext,
+    mcp_ctx: Context,
+    kwargs: dict[str, Any],
+    *,
+    stream: bool | None,
+    background: bool,
+) -> CallToolResult | InputRequiredResult:
+    """Create a response per the rules above and return the tool result."""
+    if not kwargs.get("model"):
+        model = bctx.default_model()
+        if not model:
+            raise ToolInputError(
+                "`model` is required: pass the deployment name as `model`, or set AZURE_OPENAI_DEPLOYMENT."
+            )
+        kwargs["model"] = model
+    storable = kwargs.get("store") is not False
+    if background and not storable:
+        raise ToolInputError("`background=true` needs `store` true (background responses are stored); drop store=false.")
+    if uses_image_tool(kwargs):
+        kwargs["extra_headers"] = {**bctx.image_headers(), **kwargs.get("extra_headers", {})}
+        stream = False
+    want_stream = stream if stream is not None else progress_requested(mcp_ctx)
+    info = RunInfo()
+    started = time.monotonic()
+
+    async def create() -> Response:
+        if background:
+            return await bctx.client.responses.create(**kwargs, background=True)
+        if want_stream:
+            return await _streamed(bctx, mcp_ctx, kwargs, storable, info)
+        if storable:
+            return await _polled(bctx, mcp_ctx, kwargs, info)
+        return await _plain(bctx, kwargs)
+
+    outcome = await run_with_approvals(bctx, mcp_ctx, _approval_kwargs(kwargs), create)
+    if isinstance(outcome, InputRequiredResult):
+        return outcome
+    if background:
+        info.next_step = (
+            f"Started in the background. Call wait_for_response(response_id={outcome.id!r}) for the result, "
+            f"resume_response_stream to stream it, or cancel_response to stop it."
+        )
+    elapsed = time.monotonic() - started
+    return finish(bctx, outcome, info, elapsed)
+
+
+def finish(bctx: BridgeContext, response: Response, info: RunInfo, elapsed: float = 0.0) -> CallToolResult:
+    blocks: list[ContentBlock] = []
+    images: list[dict[str, Any]] = []
+    if response.status not in ACTIVE_STATUSES and any(item.type == "image_generation_call" for item in response.output):
+        for published in publish_images(bctx, response):
+            blocks.extend(published.blocks)
+            images.append(published.metadata)
+    result: ResponseResult = response_model(response, images=images, stream=info.stream, next_step=info.next_step)
+    if info.partial_text and not result.output_text:
+        result.output_text = info.partial_text
+    return structured_result(result, blocks)
+
+
+def _approval_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
+    # A continuation repeats model and tools (the docs' pattern); input and chaining are set by approvals.
+    return {key: value for key, value in kwargs.items() if key not in ("input", "previous_response_id")}
+
+
+async def _streamed(
+    bctx: BridgeContext, mcp_ctx: Context, kwargs: dict[str, Any], storable: bool, info: RunInfo
+) -> Response:
+    state = StreamState()
+
+    async def open_stream() -> object:
+        if storable:
+            return await bctx.client.responses.create(**kwargs, stream=True, background=True)
+        return await bctx.client.responses.create(**kwargs, stream=True)
+
+    final = await stream_within_budget(
+        bctx.client,
+        open_stream,
+        reporter(mcp_ctx),
+        state,
+        bctx.settings.time_budget,
+        resumable=storable,
+        cancel_on_abort=storable,
+    )
+    info.stream = state.info()
+    if final is not None:
+        return final
+    if state.response_id is None:
+        raise UpstreamError(f"No response started within the time budget ({bctx.settings.time_budget:g} s).")
+    info.next_step = budget_next_step(state.response_id, state.last_sequence)
+    info.partial_text = "".join(state.text)
+    return await bctx.client.responses.retrieve(state.response_id)
+
+
+async def _polled(bctx: BridgeContext, mcp_ctx: Context, kwargs: dict[str, Any], info: RunInfo) -> Response:
+    started = time.monotonic()
+    created = await bctx.client.responses.create(**kwargs, background=True)
+    try:
+        remaining = max(bctx.settings.time_budget - (time.monotonic() - started), 0.0)
+        response = await wait(bctx.client, created.id, remaining, heartbeat(mcp_ctx), first=created)
+    except anyio.get_cancelled_exc_class():
+        await cancel_quietly(bctx.client, created.id)
+        raise
+    if response.status in ACTIVE_STATUSES:
+        info.next_step = budget_next_step(response.id)
+    return response
+
+
+async def _plain(bctx: BridgeContext, kwargs: dict[str, Any]) -> Response:
+    budget = bctx.settings.time_budget
+    with anyio.move_on_after(budget):
+        return await bctx.client.responses.create(**kwargs)
+    raise UpstreamError(
+        f"The request did not finish within the time budget ({budget:g} s, RESPONSES_BRIDGE_TIME_BUDGET). "
+        "With store=false it cannot continue in the background: allow storing (omit store=false) to get a "
+        "job id to poll, or ask for less output."
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Literal
 from urllib.parse import urlsplit
@@ -89,7 +89,7 @@ async def attachment_parts(ctx: BridgeContext, attachments: list[str], *, field:
     return [dict(item.part) for item in await prepare_attachments(ctx, attachments, field=field)]
 
 
-async def prepare_attachment(ctx: BridgeContext, raw: str, *, field: str) -> Attachment:
+async def prepare_attachment(ctx: BridgeContext, raw: str, *, field: str, images_only: bool = False) -> Attachment:
     if not isinstance(raw, str) or not raw.strip():
         raise ToolInputError(f"{field}: give a local file path, an http(s) URL, or a file id (file-… / assistant-…)")
     text = raw.strip()
@@ -104,7 +104,26 @@ async def prepare_attachment(ctx: BridgeContext, raw: str, *, field: str) -> Att
         raise ToolInputError(f"{field}: unsupported URL scheme {scheme!r}; use an http(s) URL, a local path or a file id")
     path = text[len("file://") :] if scheme == "file" else text
     local = read_local_file(path, ctx.settings, field=field)
-    return await _local_attachment(ctx, text, local, field=field)
+    return await _local_attachment(ctx, text, local, field=field, images_only=images_only)
+
+
+async def image_attachment(
+    ctx: BridgeContext, raw: str, *, field: str, detail: Literal["auto", "low", "high"] = "auto"
+) -> Attachment:
+    """An `input_image` for a source the caller says is an image: a local image file or any http(s) URL."""
+    text = raw.strip() if isinstance(raw, str) else ""
+    if FILE_ID.match(text):
+        raise ToolInputError(
+            f"{field}: file ids cannot be used as image input (the docs: images cannot be uploaded as a file and "
+            "then referenced); give the local image path or an image URL"
+        )
+    if urlsplit(text).scheme.lower() in ("http", "https"):
+        # Whatever its extension, the caller says it is an image.
+        found = _url_attachment(text, field=field)
+        image: ResponseInputImageParam = {"type": "input_image", "image_url": text, "detail": detail}
+        return replace(found, how="image_url", part=image)
+    found = await prepare_attachment(ctx, raw, field=field, images_only=True)
+    return replace(found, part={**found.part, "detail": detail})
 
 
 def _url_attachment(url: str, *, field: str) -> Attachment:
@@ -119,9 +138,11 @@ def _url_attachment(url: str, *, field: str) -> Attachment:
     return Attachment(source=url, how="file_url", part=document)
 
 
-async def _local_attachment(ctx: BridgeContext, source: str, local: LocalFile, *, field: str) -> Attachment:
+async def _local_attachment(
+    ctx: BridgeContext, source: str, local: LocalFile, *, field: str, images_only: bool = False
+) -> Attachment:
     size = len(local.data)
-    if is_pdf(local.data):
+    if is_pdf(local.data) and not images_only:
         if size <= ctx.settings.inline_pdf_bytes:
             inline: ResponseInputFileParam = {
                 "type": "input_file",
@@ -142,6 +163,11 @@ async def _local_attachment(ctx: BridgeContext, source: str, local: LocalFile, *
             "detail": "auto",
         }
         return Attachment(source, "inline_image", image, local.name, size, media_type)
+    if images_only:
+        raise ToolInputError(
+            f"{field}: {source} is not a PNG, JPEG, WebP or GIF image (judged by its content); give an image "
+            "in one of those formats (PDFs go to ask_about_files)"
+        )
     raise ToolInputError(
         f"{field}: {source} is neither a PDF nor a PNG, JPEG, WebP or GIF image (judged by its content); "
         "convert it to PDF, or attach an image in one of those formats"

@@ -6,9 +6,11 @@ import argparse
 import sys
 
 import uvicorn
+from openapi.catalog import is_region_supported
 
 from emulator.app import create_app
 from emulator.config import EmulatorConfig
+from emulator.faults import parse_fault
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,6 +33,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--deployment", action="append", metavar="NAME=MODEL[@VERSION]", default=[],
         help="map a deployment name to a documented model (repeatable)",
     )
+    parser.add_argument(
+        "--fault", metavar="SPEC",
+        help="fault applied to every API request, e.g. 'status=429;retry_after=2' (grammar: emulator.faults)",
+    )
+    parser.add_argument(
+        "--openai-mode", action="store_true",
+        help="OpenAI dialect: no image-deployment header required, file purpose user_data accepted",
+    )
+    parser.add_argument("--delay-ms", type=float, default=0.0, help="pause between streamed deltas (default 0)")
+    parser.add_argument("--min-words", type=int, default=0, help="minimum answer length in words (default 0)")
+    parser.add_argument(
+        "--entra-audience", action="append", metavar="AUD",
+        help="accepted Entra token audience (repeatable; default https://ai.azure.com and "
+        "https://cognitiveservices.azure.com)",
+    )
+    parser.add_argument("--sealing-secret", help="secret for encrypted items (compaction, reasoning)")
     return parser
 
 
@@ -42,15 +60,35 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
             raise SystemExit(f"--deployment: expected NAME=MODEL[@VERSION], got {spec!r}")
         deployments[name] = model
     keys: tuple[str, ...] = () if args.no_auth else tuple(args.api_key or ["emulator-key"])
-    return EmulatorConfig(
-        api_keys=keys, db_path=args.db, region=args.region, snapshot=args.snapshot, deployments=deployments
+    if args.fault:
+        try:
+            parse_fault(args.fault)
+        except ValueError as exc:
+            raise SystemExit(f"--fault: {exc}") from None
+    if not is_region_supported(args.region, args.snapshot):
+        raise SystemExit(f"--region: {args.region!r} is not a documented region of snapshot {args.snapshot}")
+    config = EmulatorConfig(
+        api_keys=keys, db_path=args.db, region=args.region, snapshot=args.snapshot, deployments=deployments,
+        fault=args.fault, azure_mode=not args.openai_mode, delay_ms=args.delay_ms, min_words=args.min_words,
     )
+    if args.entra_audience:
+        config.entra_audiences = tuple(args.entra_audience)
+    if args.sealing_secret:
+        config.sealing_secret = args.sealing_secret
+    return config
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     config = config_from_args(args)
-    uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="info")
+    try:
+        app = create_app(config)
+    except (KeyError, ValueError) as exc:  # unknown snapshot, bad --deployment
+        raise SystemExit(f"responses-emulator: {exc}") from None
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"responses-emulator: Azure base URL http://{host}:{args.port}/openai/v1/ "
+          f"(OpenAI style: http://{host}:{args.port}/v1/)", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 
 

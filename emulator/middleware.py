@@ -1,0 +1,102 @@
+"""The ASGI layer in front of every route: request ids and Azure headers, auth, faults, the request log.
+
+Order for an API request (`/openai/v1/...`, `/v1/...`) or an admin request (`/_emulator/...`):
+1. give it a request id; every response gets `apim-request-id`, `x-request-id`, `x-ms-region` (and
+   `x-ms-client-request-id` echoed when sent);
+2. `api-version` on `/openai/v1/` must be `v1` or `preview` when present (400 otherwise);
+3. authenticate (emulator.auth) — 401 with Azure's bodies;
+4. API requests only: pick the fault (emulator.faults); a `status` fault answers at once, `slow_first_byte`
+   waits, stream faults travel in `scope["state"]["fault"]` to the SSE writer;
+5. log method, path, status, auth kind and credential fingerprint.
+Other paths skip 2-4 (they are 404 unless `/healthz`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+from starlette.datastructures import Headers, QueryParams
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from emulator.auth import AuthFailure, authenticate
+from emulator.state import EmulatorState
+
+API_PREFIXES = ("/openai/v1/", "/v1/")
+ADMIN_PREFIX = "/_emulator/"
+API_VERSIONS = ("v1", "preview")
+
+
+class EmulatorMiddleware:
+    def __init__(self, app: ASGIApp, state: EmulatorState) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_headers = Headers(scope=scope)
+        request_id = str(uuid.uuid4())
+        extra = [
+            (b"apim-request-id", request_id.encode()),
+            (b"x-request-id", request_id.encode()),
+            (b"x-ms-region", self.state.config.region.encode()),
+        ]
+        client_request_id = request_headers.get("x-ms-client-request-id")
+        if client_request_id:
+            extra.append((b"x-ms-client-request-id", client_request_id.encode("latin-1")))
+        status_seen: dict[str, Any] = {}
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+                status_seen["status"] = message["status"]
+            await send(message)
+
+        path: str = scope["path"]
+        is_api = path.startswith(API_PREFIXES) or path.rstrip("/") in ("/openai/v1", "/v1")
+        is_admin = path.startswith(ADMIN_PREFIX)
+        if not (is_api or is_admin):
+            await self.app(scope, receive, send_with_headers)
+            return
+
+        entry: dict[str, Any] = {"request_id": request_id, "method": scope["method"], "path": path}
+        try:
+            early = self._early_response(scope, request_headers, entry)
+            fault = scope.get("state", {}).get("fault")
+            if fault is not None and fault.slow_first_byte:
+                await asyncio.sleep(fault.slow_first_byte)
+            await (early or self.app)(scope, receive, send_with_headers)
+        finally:
+            entry["status"] = status_seen.get("status")
+            self.state.requests.add(entry)
+
+    def _early_response(self, scope: Scope, headers: Headers, entry: dict[str, Any]) -> JSONResponse | None:
+        path: str = scope["path"]
+        if path.startswith("/openai/"):
+            version = QueryParams(scope.get("query_string", b"").decode("latin-1")).get("api-version")
+            if version is not None and version not in API_VERSIONS:
+                return JSONResponse({"error": {"code": "BadRequest", "message": f"API version not supported: "
+                                     f"'{version}'. On /openai/v1/ use api-version=v1 or preview, or omit it."}},
+                                    status_code=400)
+        try:
+            caller = authenticate(headers, self.state.config)
+        except AuthFailure as failure:
+            entry.update(auth=failure.attempted.kind, fingerprint=failure.attempted.fingerprint)
+            return failure.response
+        entry.update(auth=caller.kind, fingerprint=caller.fingerprint)
+        if path.startswith(ADMIN_PREFIX):
+            return None
+        try:
+            fault = self.state.faults.select(path, headers.get("x-emulator-fault"))
+        except ValueError as exc:
+            return JSONResponse({"error": {"code": "invalid_value", "param": "x-emulator-fault",
+                                           "message": f"Bad x-emulator-fault header: {exc}"}}, status_code=400)
+        if fault is None:
+            return None
+        entry["fault"] = True
+        scope.setdefault("state", {})["fault"] = fault
+        return fault.error_response() if fault.status is not None else None

@@ -1,0 +1,172 @@
+"""One response being produced: its live object, its numbered events, and the clients following them.
+
+Every create — JSON, streamed or background — runs through a `Run` as an asyncio task on the server's
+loop, so the three modes produce identical objects and events. The run keeps its events in memory (and,
+for stored streamed responses, in the store, which is what makes resume possible after it ends).
+
+A dropped client connection does not stop the run: the response finishes and stays stored, so a client
+can resume its stream (Azure stops a synchronous response when the connection ends; the emulator keeps
+it so `cut_after` faults and resume are testable). Cancelling (background only) stops it with status
+`cancelled`; a cancelled stream ends without a terminal event (the SDK has no `response.cancelled` event),
+and the final object comes from the cancel call or GET.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import TYPE_CHECKING, Any, AsyncIterator
+
+from emulator.store import INTERRUPTED_ERROR, StoredResponse
+from emulator.stream_events import TERMINAL_TYPES, EventBuilder, chunk_text
+
+if TYPE_CHECKING:
+    from emulator.model import Turn
+    from emulator.state import EmulatorState
+
+log = logging.getLogger("emulator")
+ARGUMENT_CHUNK = 8  # characters per function_call_arguments.delta
+
+
+class InjectedFailure(Exception):
+    """A `fail_after` fault fired."""
+
+
+class Run:
+    def __init__(
+        self,
+        state: "EmulatorState",
+        response: dict[str, Any],
+        turn: "Turn",
+        *,
+        streamed: bool,
+        delay: float,
+        fail_after: int | None = None,
+        fail_code: str | None = None,
+    ) -> None:
+        self.state = state
+        self.response = response
+        self.turn = turn
+        self.streamed = streamed
+        self.stored = bool(response.get("store", True))
+        self.delay = delay
+        self.fail_after = fail_after
+        self.fail_code = fail_code or "server_error"
+        self.events: list[dict[str, Any]] = []
+        self.finished = asyncio.Event()
+        self.interrupted = False  # set when the emulator shuts down under a running job
+        self._changed = asyncio.Condition()
+        self._builder = EventBuilder()
+
+    @property
+    def id(self) -> str:
+        return str(self.response["id"])
+
+    def save(self) -> None:
+        if self.stored:
+            self.state.store.save(StoredResponse(self.id, self.response, self.turn.input_items, self.streamed))
+
+    async def _emit(self, event: dict[str, Any]) -> None:
+        if self.fail_after is not None and len(self.events) >= self.fail_after and event["type"] not in TERMINAL_TYPES:
+            raise InjectedFailure
+        self.events.append(event)
+        if self.streamed and self.stored:
+            self.state.store.add_event(self.id, event)
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def _pace(self, count: int) -> None:
+        if self.delay > 0:
+            await asyncio.sleep(self.delay)
+        elif count % 64 == 0:
+            await asyncio.sleep(0)  # let other requests in during long unpaced answers
+
+    async def produce(self) -> None:
+        b = self._builder
+        try:
+            background = bool(self.response.get("background"))
+            self.save()
+            await self._emit(b.lifecycle("response.created", self.response))
+            if background:
+                await self._emit(b.lifecycle("response.queued", self.response))
+                await asyncio.sleep(0)
+                self.response["status"] = "in_progress"
+                self.save()
+            await self._emit(b.lifecycle("response.in_progress", self.response))
+            for index, item in enumerate(self.turn.output):
+                await self._produce_item(index, item)
+                self.response["output"].append(item)
+            self._finish()
+            terminal = "response.incomplete" if self.response["status"] == "incomplete" else "response.completed"
+            await self._emit(b.lifecycle(terminal, self.response))
+        except asyncio.CancelledError:
+            if self.interrupted:
+                self.response.update(status="failed", error=dict(INTERRUPTED_ERROR))
+            else:
+                self.response["status"] = "cancelled"
+            self.save()
+        except InjectedFailure:
+            await self._fail(self.fail_code, "The response failed (injected fault fail_after).")
+        except Exception as exc:  # a bug must still end the stream properly
+            log.exception("response %s failed", self.id)
+            await self._fail("server_error", f"The emulator failed while producing the response: {exc}")
+        finally:
+            self.finished.set()
+            async with self._changed:
+                self._changed.notify_all()
+
+    async def _fail(self, code: str, message: str) -> None:
+        self.response.update(status="failed", error={"code": code, "message": message})
+        self.fail_after = None
+        await self._emit(self._builder.error(code, message))
+        await self._emit(self._builder.lifecycle("response.failed", self.response))
+        self.save()
+
+    def _finish(self) -> None:
+        self.response["usage"] = self.turn.usage
+        self.response["completed_at"] = int(time.time())
+        if self.turn.incomplete_reason:
+            self.response["status"] = "incomplete"
+            self.response["incomplete_details"] = {"reason": self.turn.incomplete_reason}
+        else:
+            self.response["status"] = "completed"
+        self.save()
+
+    async def _produce_item(self, index: int, item: dict[str, Any]) -> None:
+        b = self._builder
+        kind = item.get("type")
+        if kind == "message":
+            await self._emit(b.item_added(index, {**item, "status": "in_progress", "content": []}))
+            for content_index, part in enumerate(item["content"]):
+                text = part.get("text", "")
+                await self._emit(b.part_added(index, item["id"], content_index, {**part, "text": ""}))
+                for count, delta in enumerate(chunk_text(text), 1):
+                    await self._emit(b.text_delta(index, item["id"], content_index, delta))
+                    await self._pace(count)
+                await self._emit(b.text_done(index, item["id"], content_index, text))
+                await self._emit(b.part_done(index, item["id"], content_index, part))
+        elif kind == "function_call":
+            arguments = str(item.get("arguments", ""))
+            await self._emit(b.item_added(index, {**item, "arguments": "", "status": "in_progress"}))
+            for start in range(0, len(arguments), ARGUMENT_CHUNK):
+                await self._emit(b.arguments_delta(index, item["id"], arguments[start : start + ARGUMENT_CHUNK]))
+                await self._pace(start // ARGUMENT_CHUNK + 1)
+            await self._emit(b.arguments_done(index, item["id"], str(item.get("name", "")), arguments))
+        else:
+            added = {**item, "status": "in_progress"} if "status" in item else item
+            await self._emit(b.item_added(index, added))
+            await self._pace(1)
+        await self._emit(b.item_done(index, item))
+
+    async def follow(self, after: int) -> AsyncIterator[dict[str, Any]]:
+        """The events after sequence number `after`, then each new one live, until the run ends."""
+        index = max(after + 1, 0)
+        while True:
+            async with self._changed:
+                await self._changed.wait_for(lambda: len(self.events) > index or self.finished.is_set())
+            while index < len(self.events):
+                yield self.events[index]
+                index += 1
+            if self.finished.is_set() and index >= len(self.events):
+                return

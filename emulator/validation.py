@@ -1,0 +1,95 @@
+"""Request checks: the emulator's own rules (Azure's limits and the seeds' constraints) first, then the
+derived OpenAPI document's request schema. Every failure is a 400 naming the field (`param`) and the fix.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from jsonschema.exceptions import ValidationError, best_match
+from openapi import spec
+from starlette.requests import Request
+
+from emulator.errors import EmulatorError, invalid
+
+MIN_OUTPUT_TOKENS = 16  # Azure's documented floor (AZURE-DIALECT.md)
+BACKGROUND_DOC = (
+    "Background mode requires store=true; stateless requests are not supported (Azure OpenAI Responses API "
+    "docs, Background tasks > Limitations). Set store=true, or drop background=true."
+)
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    try:
+        body = json.loads(raw or b"null")
+    except ValueError:
+        raise EmulatorError(400, "We could not parse the JSON body of your request. Send a JSON object with "
+                            "Content-Type: application/json.", code="invalid_json") from None
+    if not isinstance(body, dict):
+        raise EmulatorError(400, "The request body must be a JSON object.", code="invalid_type")
+    return body
+
+
+def _check_type(body: dict[str, Any], name: str, kinds: tuple[type, ...], what: str) -> None:
+    value = body.get(name)
+    if value is not None and (not isinstance(value, kinds) or (bool not in kinds and isinstance(value, bool))):
+        raise invalid(name, f"`{name}` must be {what}.", code="invalid_type")
+
+
+def check_create(body: dict[str, Any]) -> None:
+    if not isinstance(body.get("model"), str) or not body["model"]:
+        raise invalid("model", "`model` is required: the name of your model deployment.",
+                      code="missing_required_parameter")
+    if body.get("input") is None and not body.get("previous_response_id") and not body.get("conversation"):
+        raise invalid("input", "`input` is required: a string or an array of input items.",
+                      code="missing_required_parameter")
+    for name in ("stream", "background", "store", "parallel_tool_calls"):
+        _check_type(body, name, (bool,), "true or false")
+    _check_type(body, "max_output_tokens", (int,), "an integer")
+    _check_type(body, "temperature", (int, float), "a number between 0 and 2")
+    _check_type(body, "top_p", (int, float), "a number between 0 and 1")
+    _check_type(body, "metadata", (dict,), "an object of up to 16 string values")
+    _check_type(body, "previous_response_id", (str,), "the id of a stored response")
+    limit = body.get("max_output_tokens")
+    if limit is not None and limit < MIN_OUTPUT_TOKENS:
+        raise invalid("max_output_tokens", f"Invalid 'max_output_tokens': integer below minimum value. Expected a "
+                      f"value >= {MIN_OUTPUT_TOKENS}, but got {limit} instead.", code="integer_below_min_value")
+    temperature = body.get("temperature")
+    if temperature is not None and not 0 <= temperature <= 2:
+        raise invalid("temperature", "`temperature` must be between 0 and 2.", code="invalid_value")
+    top_p = body.get("top_p")
+    if top_p is not None and not 0 <= top_p <= 1:
+        raise invalid("top_p", "`top_p` must be between 0 and 1.", code="invalid_value")
+    metadata = body.get("metadata") or {}
+    if len(metadata) > 16 or any(not isinstance(v, str) or len(v) > 512 or len(k) > 64 for k, v in metadata.items()):
+        raise invalid("metadata", "`metadata` takes up to 16 keys (64 characters each) with string values of up "
+                      "to 512 characters.", code="invalid_value")
+    if body.get("background") and body.get("store") is False:
+        raise invalid("background", BACKGROUND_DOC, code="invalid_value")
+    for index, entry in enumerate(body.get("context_management") or []):
+        threshold = entry.get("compact_threshold") if isinstance(entry, dict) else None
+        if threshold is not None and (not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1):
+            raise invalid(f"context_management[{index}].compact_threshold",
+                          "`compact_threshold` must be a positive integer (a token count).")
+    check_schema(body, "CreateResponse")
+
+
+def check_schema(body: dict[str, Any], schema_name: str) -> None:
+    """400 when the body does not match the derived document's request schema."""
+    found = spec.errors(body, schema_name)
+    if not found:
+        return
+    error = best_match(found)
+    assert error is not None
+    param = _param(error) or None
+    raise invalid(param or "body", f"Invalid request body at '{param or '(root)'}': {error.message}. Check the "
+                  "field against the API reference.", code="invalid_value")
+
+
+def _param(error: ValidationError) -> str:
+    out = ""
+    for part in error.absolute_path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out

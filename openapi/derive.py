@@ -173,7 +173,10 @@ def fix_recursive_refs(schemas: dict[str, Any]) -> list[str]:
         if not isinstance(node, dict):
             return node
         out = {k: rewrite(v, name) for k, v in node.items() if k != "$recursiveAnchor"}
-        if out.pop("$recursiveRef", None) is not None:
+        target = out.pop("$recursiveRef", None)
+        if target not in (None, "#"):
+            raise ValueError(f"$recursiveRef {target!r} in {name}: only '#' is handled")
+        if target == "#":
             out["$ref"] = f"#/components/schemas/{name}"
         return out
 
@@ -235,23 +238,37 @@ def allow_null(schemas: dict[str, Any]) -> list[str]:
     return changed
 
 
+def wrap_error_bodies(paths: dict[str, Any]) -> list[str]:
+    """Error responses documented as the bare ``Error`` object get ``ErrorResponse`` (``{"error": Error}``), the
+    body the API actually sends. Returns ``"METHOD path status"`` for each one changed."""
+    changed = []
+    for path, item in paths.items():
+        for method, operation in item.items():
+            for status, response in operation.get("responses", {}).items() if method != "parameters" else ():
+                schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+                if schema.get("$ref") == "#/components/schemas/Error":
+                    schema["$ref"] = "#/components/schemas/ErrorResponse"
+                    changed.append(f"{method.upper()} {path} {status}")
+    return changed
+
+
+def reason_phrase(code_or_name: str) -> str:
+    """``"404"`` or ``"NotFound"`` -> ``"Not Found"``; anything else (``"default"``) -> ``"Error"``."""
+    for status in http.HTTPStatus:
+        if code_or_name in (str(status.value), status.phrase.replace(" ", "")):
+            return status.phrase
+    return "Error"
+
+
 def describe_responses(paths: dict[str, Any], components: dict[str, Any]) -> None:
     """Give each Response Object the bare reason phrase for its status code (3.1 requires a description)."""
-    def phrase(code: str) -> str:
-        try:
-            return http.HTTPStatus(int(code)).phrase
-        except ValueError:
-            return "Error" if code == "default" else f"{code} response"
-
     for item in paths.values():
         for method, operation in item.items():
-            if method == "parameters":
-                continue
-            for code, response in operation.get("responses", {}).items():
+            for code, response in operation.get("responses", {}).items() if method != "parameters" else ():
                 if "$ref" not in response:
-                    response["description"] = phrase(code)
+                    response["description"] = reason_phrase(code)
     for name, response in components.get("responses", {}).items():
-        response["description"] = "Too Many Requests" if name == "TooManyRequests" else name
+        response["description"] = reason_phrase(name)
 
 
 def sha256_of(path: Path) -> str:
@@ -283,7 +300,7 @@ def derive(reference_path: Path) -> dict[str, Any]:
         deviations.append({
             "where": ", ".join(f"#/components/schemas/{name}" for name in recursive),
             "change": "'$recursiveAnchor'/'$recursiveRef: #' replaced by a '$ref' to the component itself",
-            "why": "draft 2019-09 keywords are not part of the 3.1 dialect and '#' would resolve to the document root",
+            "why": "draft 2019-09 keywords are outside the 3.1 dialect, and '#' would be the document root",
         })
 
     nulls = allow_null(components["schemas"])
@@ -293,6 +310,14 @@ def derive(reference_path: Path) -> dict[str, Any]:
             "change": "null allowed",
             "why": "upstream's own response examples send these as null (user on every response, usage while a "
                    "response is queued or in progress); ModelResponseProperties is shared with CreateResponse",
+        })
+
+    wrapped = wrap_error_bodies(paths)
+    if wrapped:
+        deviations.append({
+            "where": ", ".join(wrapped),
+            "change": "body schema Error replaced by ErrorResponse",
+            "why": "the API wraps the error object as {\"error\": {...}}; the bare Error would reject every real body",
         })
 
     describe_responses(paths, components)

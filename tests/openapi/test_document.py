@@ -179,7 +179,7 @@ def test_every_schema_reachable_upstream_is_present(doc: dict[str, Any], referen
 
 
 def test_no_prose_survives(doc: dict[str, Any]) -> None:
-    phrases = {status.phrase for status in http.HTTPStatus} | {"Error", "TooManyRequests"}
+    phrases = {status.phrase for status in http.HTTPStatus} | {"Error"}
     leftovers = []
     for pointer, node, names in walk(doc):
         if names:
@@ -247,7 +247,7 @@ def test_deviations_are_recorded(doc: dict[str, Any]) -> None:
     assert all(set(d) == {"where", "change", "why"} for d in deviations)
     where = " ".join(d["where"] for d in deviations)
     for expected in ("CompoundFilter", "ModelResponseProperties.user", "Response.usage",
-                     "GET /responses/{response_id} 200", "text/event-stream"):
+                     "GET /responses/{response_id} 200", "text/event-stream", "DELETE /responses/{response_id} 404"):
         assert expected in where
 
 
@@ -315,6 +315,15 @@ def test_azure_error_body_accepts_every_reported_shape() -> None:
     with pytest.raises(spec.SchemaValidationError) as failure:
         spec.validate({"error": {"code": "x", "message": 7}}, "AzureErrorResponse")
     assert failure.value.json_path == "$.error.message"
+
+
+def test_documented_404_bodies_are_the_wrapped_error(doc: dict[str, Any]) -> None:
+    body = {"error": {"message": "No response found with id 'resp_x'.", "type": "invalid_request_error",
+                      "param": None, "code": None}}
+    for method, path in (("delete", "/responses/{response_id}"), ("post", "/responses/{response_id}/cancel")):
+        schema = doc["paths"][path][method]["responses"]["404"]["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/ErrorResponse"}
+    spec.validate(body, "ErrorResponse")
 
 
 # --- Server-Sent Events ------------------------------------------------------------------------------------------

@@ -271,6 +271,12 @@ def describe_responses(paths: dict[str, Any], components: dict[str, Any]) -> Non
         response["description"] = reason_phrase(name)
 
 
+def record(deviations: list[dict[str, str]], where: list[str], change: str, why: str) -> None:
+    """Note a deliberate departure from upstream in ``info.x-deviations`` (nothing when nothing changed)."""
+    if where:
+        deviations.append({"where": ", ".join(where), "change": change, "why": why})
+
+
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -295,31 +301,14 @@ def derive(reference_path: Path) -> dict[str, Any]:
     components.pop("securitySchemes", None)
 
     reject_nullable({"paths": paths, "components": components}, names=True)
-    recursive = fix_recursive_refs(components["schemas"])
-    if recursive:
-        deviations.append({
-            "where": ", ".join(f"#/components/schemas/{name}" for name in recursive),
-            "change": "'$recursiveAnchor'/'$recursiveRef: #' replaced by a '$ref' to the component itself",
-            "why": "draft 2019-09 keywords are outside the 3.1 dialect, and '#' would be the document root",
-        })
-
-    nulls = allow_null(components["schemas"])
-    if nulls:
-        deviations.append({
-            "where": ", ".join(nulls),
-            "change": "null allowed",
-            "why": "upstream's own response examples send these as null (user on every response, usage while a "
-                   "response is queued or in progress); ModelResponseProperties is shared with CreateResponse",
-        })
-
-    wrapped = wrap_error_bodies(paths)
-    if wrapped:
-        deviations.append({
-            "where": ", ".join(wrapped),
-            "change": "body schema Error replaced by ErrorResponse",
-            "why": "the API wraps the error object as {\"error\": {...}}; the bare Error would reject every real body",
-        })
-
+    record(deviations, [f"#/components/schemas/{name}" for name in fix_recursive_refs(components["schemas"])],
+           "'$recursiveAnchor'/'$recursiveRef: #' replaced by a '$ref' to the component itself",
+           "draft 2019-09 keywords are outside the 3.1 dialect, and '#' would be the document root")
+    record(deviations, allow_null(components["schemas"]), "null allowed",
+           "upstream's own response examples send these as null (user on every response, usage while a response "
+           "is queued or in progress); ModelResponseProperties is shared with CreateResponse")
+    record(deviations, wrap_error_bodies(paths), "body schema Error replaced by ErrorResponse",
+           "the API wraps the error object as {\"error\": {...}}; the bare Error would reject every real body")
     describe_responses(paths, components)
     tags = sorted({tag for item in paths.values() for op in item.values() if isinstance(op, dict)
                    for tag in op.get("tags", [])})
@@ -343,13 +332,8 @@ def derive(reference_path: Path) -> dict[str, Any]:
         "paths": paths,
         "components": components,
     }
-    invalid_defaults = drop_invalid_defaults(document)
-    if invalid_defaults:
-        deviations.append({
-            "where": ", ".join(invalid_defaults),
-            "change": "'default' removed",
-            "why": "the default (null) is rejected by its own schema, which makes the document invalid",
-        })
+    record(deviations, drop_invalid_defaults(document), "'default' removed",
+           "the default (null) is rejected by its own schema, which makes the document invalid")
     overlay.apply(document)
     return document
 

@@ -1,9 +1,9 @@
 """The derived OpenAPI document (``openapi/responses.v1.json``) as data, and JSON Schema validation against it.
 
->>> from openapi import spec
->>> ("POST", "/responses") in spec.path_operations()
-True
->>> spec.validate({"object": "list"}, "Response")  # raises SchemaValidationError naming the schema and the path
+    from openapi import spec
+    spec.path_operations()            # [("GET", "/files"), ..., ("POST", "/responses"), ...]
+    spec.validate(body, "Response")   # raises SchemaValidationError("Response: $.output[0].id: ...")
+    spec.validate(event, "ResponseStreamEvent")
 
 The document is read with ``importlib.resources`` so it works from an installed wheel, parsed once, and never
 handed out directly: ``load()`` and ``schema()`` return deep copies, so callers may mutate what they get.

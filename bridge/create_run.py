@@ -1,7 +1,8 @@
 """One `responses.create` as a tool call: stream or poll, stay inside the time budget, finish the extras.
 
 How a create runs (the bridge's choice, documented in the README):
-- `background=true` from the caller: start the job and return its id at once.
+- `background=true` from the caller: start the job (streamed, so that it can be replayed later with
+  resume_response_stream) and return its id at once.
 - otherwise, when the response may be stored (`store` not false), the bridge creates it with
   `background=true` itself: that is what lets it resume a cut stream, cancel upstream when the MCP call
   is cancelled, and hand back a job id when the time budget runs out. The caller still gets the finished
@@ -90,7 +91,8 @@ async def run_create(
     storable = kwargs.get("store") is not False
     if background and not storable:
         raise ToolInputError("`background=true` needs `store` true (background responses are stored); drop store=false.")
-    if uses_image_tool(kwargs):
+    streamable = not uses_image_tool(kwargs)
+    if not streamable:
         kwargs["extra_headers"] = {**bctx.image_headers(), **kwargs.get("extra_headers", {})}
         stream = False
     want_stream = stream if stream is not None else progress_requested(mcp_ctx)
@@ -99,7 +101,7 @@ async def run_create(
 
     async def create() -> Response:
         if background:
-            return await bctx.client.responses.create(**kwargs, background=True)
+            return await _start(bctx, kwargs, streamable)
         if want_stream:
             return await _streamed(bctx, mcp_ctx, kwargs, storable, info)
         if storable:
@@ -134,6 +136,20 @@ def finish(bctx: BridgeContext, response: Response, info: RunInfo, elapsed: floa
 def _approval_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
     # A continuation repeats model and tools (the docs' pattern); input and chaining are set by approvals.
     return {key: value for key, value in kwargs.items() if key not in ("input", "previous_response_id")}
+
+
+async def _start(bctx: BridgeContext, kwargs: dict[str, Any], streamable: bool) -> Response:
+    """Start a background job. Streamed when possible - the service only replays streams of responses
+    created with stream=true - and the connection is dropped after the first event (the job runs on)."""
+    if not streamable:
+        return await bctx.client.responses.create(**kwargs, background=True)
+    stream = await bctx.client.responses.create(**kwargs, background=True, stream=True)
+    async with stream:
+        async for event in stream:
+            response = getattr(event, "response", None)
+            if response is not None:
+                return response
+    raise UpstreamError("The endpoint closed the stream before announcing the response.")
 
 
 async def _streamed(

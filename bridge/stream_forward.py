@@ -102,6 +102,11 @@ async def forward(
         except Exception as exc:  # noqa: BLE001 - any transport/parse failure mid-stream is a cut to resume
             cause = exc
         if state.response_id is None:
+            if state.events == 0 and state.resumes == 0:
+                # Broke before the first event: nothing was forwarded, so one fresh attempt is safe for the
+                # caller (upstream may keep an orphaned job we cannot name; it ends on its own).
+                state.resumes += 1
+                continue
             raise UpstreamError(f"The stream broke before the response id was known: {_cause(cause)}")
         if not resumable:
             raise UpstreamError(

@@ -7,7 +7,7 @@ import io
 
 import pytest
 from PIL import Image
-from test_content_pdf import make_pdf
+from .test_content_pdf import make_pdf
 
 from emulator.content import describe_content, describe_part
 from emulator.errors import EmulatorError

@@ -57,9 +57,14 @@ SURFACE: dict[str, tuple[str, ...]] = {
     "/models": ("get",),
 }
 
-# Properties the upstream's own response examples (and the live API) send as null although the schema forbids it:
-# `user` is echoed as null on every response, `usage` is null while a (background) response is queued/in progress.
-NULL_IN_RESPONSES: dict[str, tuple[str, ...]] = {"ModelResponseProperties": ("user",), "Response": ("usage",)}
+# Properties real answers carry as null although upstream's schema forbids it.
+NULL_IN_RESPONSES: dict[str, tuple[str, ...]] = {
+    "ModelResponseProperties": ("user",),  # upstream's own Response examples all say "user": null
+    "Response": ("usage",),  # null while a (background) response is queued or in progress
+    "ListFilesResponse": ("first_id", "last_id"),  # an empty page has no first or last id
+    "ResponseItemList": ("first_id", "last_id"),
+    "OpenAIFile": ("expires_at", "status_details"),  # the Azure seed's file output shows both as null
+}
 
 PROSE_KEYS = frozenset({"description", "summary", "title", "example", "examples", "externalDocs"})
 VENDOR_PREFIXES = ("x-oai", "x-stainless")
@@ -252,6 +257,15 @@ def wrap_error_bodies(paths: dict[str, Any]) -> list[str]:
     return changed
 
 
+def align_file_purposes(schemas: dict[str, Any]) -> list[str]:
+    """Let a file object carry every purpose an upload may name. Returns ``OpenAIFile.purpose=<value>`` per add."""
+    accepted = schemas["CreateFileRequest"]["properties"]["purpose"]["enum"]
+    stored = schemas["OpenAIFile"]["properties"]["purpose"]["enum"]
+    missing = [purpose for purpose in accepted if purpose not in stored]
+    stored.extend(missing)
+    return [f"OpenAIFile.purpose={purpose}" for purpose in missing]
+
+
 def reason_phrase(code_or_name: str) -> str:
     """``"404"`` or ``"NotFound"`` -> ``"Not Found"``; anything else (``"default"``) -> ``"Error"``."""
     for status in http.HTTPStatus:
@@ -305,8 +319,11 @@ def derive(reference_path: Path) -> dict[str, Any]:
            "'$recursiveAnchor'/'$recursiveRef: #' replaced by a '$ref' to the component itself",
            "draft 2019-09 keywords are outside the 3.1 dialect, and '#' would be the document root")
     record(deviations, allow_null(components["schemas"]), "null allowed",
-           "upstream's own response examples send these as null (user on every response, usage while a response "
-           "is queued or in progress); ModelResponseProperties is shared with CreateResponse")
+           "real answers carry null here: user on every response (upstream's examples), usage while queued, ids of "
+           "an empty page, file expiry/status details (Azure seed); ModelResponseProperties is shared with "
+           "CreateResponse")
+    record(deviations, align_file_purposes(components["schemas"]), "purpose added to the OpenAIFile enum",
+           "CreateFileRequest accepts it, and the stored file echoes the purpose it was uploaded with")
     record(deviations, wrap_error_bodies(paths), "body schema Error replaced by ErrorResponse",
            "the API wraps the error object as {\"error\": {...}}; the bare Error would reject every real body")
     describe_responses(paths, components)

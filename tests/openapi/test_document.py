@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from openai.types import FileObject
 from openai.types.responses import Response, ResponseCreatedEvent, ResponseTextDeltaEvent
 from openapi_spec_validator import validate as validate_openapi
 
@@ -247,7 +248,8 @@ def test_deviations_are_recorded(doc: dict[str, Any]) -> None:
     assert all(set(d) == {"where", "change", "why"} for d in deviations)
     where = " ".join(d["where"] for d in deviations)
     for expected in ("CompoundFilter", "ModelResponseProperties.user", "Response.usage",
-                     "GET /responses/{response_id} 200", "text/event-stream", "DELETE /responses/{response_id} 404"):
+                     "GET /responses/{response_id} 200", "text/event-stream", "DELETE /responses/{response_id} 404",
+                     "ListFilesResponse.first_id", "OpenAIFile.status_details", "OpenAIFile.purpose=evals"):
         assert expected in where
 
 
@@ -402,6 +404,21 @@ def test_validate_reports_a_missing_required_field_of_the_intended_branch() -> N
         spec.validate(body, "Response")
     assert failure.value.json_path == "$.output[0].content[0]"
     assert "'annotations' is a required property" in failure.value.message
+
+
+def test_validate_accepts_sdk_built_file_objects_and_empty_pages() -> None:
+    # The Azure seed's upload output, re-serialised by the SDK; expiry and status details are null there.
+    uploaded = FileObject.model_validate({
+        "id": "assistant-KaVLJQTiWEvdz8yJQHHkqJ", "bytes": 4691115, "created_at": 1752174469,
+        "filename": "nucleus_sampling.pdf", "object": "file", "purpose": "assistants", "status": "processed",
+        "expires_at": None, "status_details": None,
+    }).model_dump(mode="json")
+    spec.validate(uploaded, "OpenAIFile")
+    spec.validate({**uploaded, "purpose": "evals"}, "OpenAIFile")  # a purpose CreateFileRequest accepts
+    spec.validate({"object": "list", "data": [], "first_id": None, "last_id": None, "has_more": False},
+                  "ListFilesResponse")
+    with pytest.raises(spec.SchemaValidationError, match=r"OpenAIFile: \$.purpose: 'nonsense' is not one of"):
+        spec.validate({**uploaded, "purpose": "nonsense"}, "OpenAIFile")
 
 
 def test_loader_hands_out_copies_and_helpful_errors() -> None:

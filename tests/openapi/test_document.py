@@ -312,6 +312,8 @@ def test_azure_error_body_accepts_every_reported_shape() -> None:
         {"error": {"message": "too small", "type": "invalid_request_error", "param": "max_output_tokens",
                    "code": "integer_below_min_value", "inner_error": {"code": "ResponsibleAIPolicyViolation"}}},
         {"error": {}},
+        # wrong token audience: Azure answers without the `error` wrapper (AZURE-DIALECT.md)
+        {"statusCode": 401, "message": "Unauthorized. Access token is missing, invalid, audience is incorrect."},
     ):
         spec.validate(body, "AzureErrorResponse")
     with pytest.raises(spec.SchemaValidationError) as failure:

@@ -1,0 +1,60 @@
+"""Entra ID through azure-identity's token provider, against the emulator's token checks."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import jwt
+import pytest
+from azure.core.credentials import AccessToken
+
+from emulator.server import EmulatorServer
+from tests.bridge.conftest import BridgeHTTPServer, admin, http_session, settings_for
+
+pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
+
+
+class MintingCredential:
+    """A TokenCredential that mints short-lived JWTs (aud https://ai.azure.com), like Entra would."""
+
+    def __init__(self, lifetime: float) -> None:
+        self.lifetime = lifetime
+        self.scopes: list[tuple[str, ...]] = []
+        self.tokens: list[str] = []
+        self._lock = threading.Lock()
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+        expires = int(time.time() + self.lifetime)
+        token = jwt.encode(
+            {"aud": "https://ai.azure.com", "exp": expires, "n": len(self.tokens), "oid": "test-principal"},
+            "test-signing-key-not-verified-by-the-emulator",
+            algorithm="HS256",
+        )
+        with self._lock:
+            self.scopes.append(scopes)
+            self.tokens.append(token)
+        return AccessToken(token, expires)
+
+
+async def test_entra_bearer_token_sent_and_refreshed(emulator: EmulatorServer) -> None:
+    credential = MintingCredential(lifetime=2)
+    admin(emulator, "DELETE", "requests")
+    settings = settings_for(emulator, azure_openai_api_key=None)
+    with BridgeHTTPServer(settings, credential=credential) as bridge:
+        assert bridge.ctx.mode.value == "azure-entra"
+        async with http_session(bridge.url) as session:
+            first = await session.call_tool("create_response", {"input": "Hello with Entra"})
+            assert not first.is_error, first.content[0].text
+            time.sleep(2.2)  # the first token has expired now
+            second = await session.call_tool("create_response", {"input": "Hello again"})
+            assert not second.is_error, second.content[0].text
+    assert credential.scopes and all(scopes == ("https://ai.azure.com/.default",) for scopes in credential.scopes)
+    log = [entry for entry in admin(emulator, "GET", "requests")["data"] if entry["path"].endswith("/responses")]
+    entra = [entry for entry in log if entry["auth"] == "entra"]
+    assert len(entra) >= 2 and all(entry["status"] == 200 for entry in entra), log
+    fingerprints = {entry["fingerprint"] for entry in entra}
+    assert len(fingerprints) >= 2, "a refreshed token should have been sent after the first expired"
+    for token in credential.tokens:
+        assert token not in str(log)

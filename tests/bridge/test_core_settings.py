@@ -1,0 +1,99 @@
+"""Settings: which endpoint and credential, and misconfiguration messages that name the variable."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from bridge.client_config import client_config
+from bridge.context import IMAGE_DEPLOYMENT_HEADER, build_context
+from bridge.result_format import strip_blobs
+from bridge.settings import ConfigurationError, Mode, Settings
+
+ENV_NAMES = [
+    "AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_DEPLOYMENT", "AZURE_OPENAI_IMAGE_DEPLOYMENT",
+    "AZURE_OPENAI_SCOPE", "OPENAI_API_KEY", "OPENAI_BASE_URL", "RESPONSES_BRIDGE_ALLOWED_ROOTS",
+    "RESPONSES_BRIDGE_TIME_BUDGET", "RESPONSES_BRIDGE_HTTP_TOKEN",
+]
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ENV_NAMES:
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_nothing_configured_names_the_variables() -> None:
+    with pytest.raises(ConfigurationError) as info:
+        Settings().resolve_mode()
+    message = str(info.value)
+    assert "AZURE_OPENAI_ENDPOINT" in message and "OPENAI_API_KEY" in message and "--emulator" in message
+
+
+def test_modes_and_base_urls(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", "https://res.openai.azure.com/")
+    monkeypatch.setenv("AZURE_OPENAI_API_KEY", "k-123")
+    settings = Settings()
+    assert settings.resolve_mode() is Mode.AZURE_KEY
+    assert settings.base_url() == "https://res.openai.azure.com/openai/v1/"
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", "https://res.openai.azure.com/openai/v1")
+    assert Settings().base_url() == "https://res.openai.azure.com/openai/v1/"
+    monkeypatch.delenv("AZURE_OPENAI_API_KEY")
+    assert Settings().resolve_mode() is Mode.AZURE_ENTRA
+    assert Settings().azure_openai_scope == "https://ai.azure.com/.default"
+    monkeypatch.delenv("AZURE_OPENAI_ENDPOINT")
+    monkeypatch.setenv("OPENAI_BASE_URL", "https://api.example.test/v1")
+    with pytest.raises(ConfigurationError, match="OPENAI_API_KEY"):
+        Settings().resolve_mode()
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-abc")
+    settings = Settings()
+    assert settings.resolve_mode() is Mode.OPENAI and settings.base_url() == "https://api.example.test/v1/"
+    assert build_context(settings).image_headers() == {}
+
+
+def test_bad_endpoint_and_bad_numbers_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", "res.openai.azure.com")
+    with pytest.raises(ConfigurationError, match="AZURE_OPENAI_ENDPOINT"):
+        Settings().resolve_mode()
+    monkeypatch.setenv("RESPONSES_BRIDGE_TIME_BUDGET", "-3")
+    with pytest.raises(ValueError, match="responses_bridge_time_budget"):
+        Settings()
+
+
+def test_secrets_hidden_and_roots_split(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", "https://res.openai.azure.com")
+    monkeypatch.setenv("AZURE_OPENAI_API_KEY", "super-secret-key-value")
+    monkeypatch.setenv("RESPONSES_BRIDGE_ALLOWED_ROOTS", f"{tmp_path}{os.pathsep}{tmp_path / 'b'}")
+    settings = Settings()
+    assert "super-secret-key-value" not in repr(settings) and "super-secret-key-value" not in str(settings)
+    assert settings.allowed_roots == [tmp_path.resolve(), (tmp_path / "b").resolve()]
+    assert settings.time_budget == 45 and settings.time_budget < 60
+    ctx = build_context(settings)
+    assert ctx.image_headers() == {IMAGE_DEPLOYMENT_HEADER: "gpt-image-1"}
+    printed = json.dumps([client_config(c, settings) for c in ("claude", "vscode")])
+    assert "super-secret-key-value" not in printed and "https://res.openai.azure.com" in printed
+
+
+def test_client_configs_are_ready_to_paste() -> None:
+    claude = client_config("claude", Settings(), emulator=True)
+    entry = claude["mcpServers"]["responses-bridge"]
+    assert entry["args"][-1] == "--emulator" and Path(entry["command"]).exists()
+    http = client_config("vscode", Settings(), http_url="http://127.0.0.1:8765/mcp", token=True)
+    server = http["servers"]["responses-bridge"]
+    assert server == {
+        "type": "http",
+        "url": "http://127.0.0.1:8765/mcp",
+        "headers": {"Authorization": "Bearer ${input:responses-bridge-token}"},
+    }
+    assert http["inputs"][0]["password"] is True
+
+
+def test_strip_blobs_drops_base64_but_keeps_encrypted_content() -> None:
+    blob = "A" * 10_000
+    item = {"type": "image_generation_call", "result": blob, "encrypted_content": blob, "nested": [{"file_data": blob}]}
+    stripped = strip_blobs(item)
+    assert stripped["result"].startswith("<omitted") and stripped["nested"][0]["file_data"].startswith("<omitted")
+    assert stripped["encrypted_content"] == blob

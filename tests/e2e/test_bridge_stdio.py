@@ -1,0 +1,99 @@
+"""End to end over stdio: `python -m bridge.cli` as a subprocess (env pointing at a real emulator), driven
+by the real `mcp` client. Also proves that a known secret never reaches the logs or the tool results."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from emulator.config import EmulatorConfig
+from emulator.server import EmulatorServer
+from tests.bridge.conftest import Progress, bridge_env, stdio_session
+
+pytestmark = [pytest.mark.anyio, pytest.mark.timeout(90)]
+
+SECRET = "sk-e2e-known-secret-7f3a9c1d5e"
+CORE_TOOLS = {
+    "create_response", "submit_function_outputs", "retrieve_response", "delete_response", "cancel_response",
+    "list_input_items", "compact_response", "wait_for_response", "resume_response_stream",
+}
+WEATHER_TOOL = {
+    "type": "function",
+    "name": "get_weather",
+    "description": "Get weather for a location",
+    "parameters": {"type": "object", "properties": {"location": {"type": "string"}}, "required": ["location"]},
+    "strict": False,
+}
+
+
+@pytest.fixture(scope="module")
+def secret_emulator() -> Iterator[EmulatorServer]:
+    with EmulatorServer(EmulatorConfig(api_keys=(SECRET,))) as server:
+        yield server
+
+
+async def test_stdio_tour_without_leaking_the_key(secret_emulator: EmulatorServer, tmp_path: Path) -> None:
+    stderr_path = tmp_path / "bridge-stderr.log"
+    texts: list[str] = []
+    with stderr_path.open("w") as errlog:
+        async with stdio_session(bridge_env(secret_emulator), errlog) as session:
+            tools = {tool.name: tool for tool in (await session.list_tools()).tools}
+            assert CORE_TOOLS <= set(tools)
+            assert all(tools[name].output_schema and tools[name].annotations for name in CORE_TOOLS)
+            assert tools["delete_response"].annotations.destructive_hint is True
+            assert tools["retrieve_response"].annotations.read_only_hint is True
+
+            progress = Progress()
+            created = await session.call_tool(
+                "create_response",
+                {"input": "Describe a harbour at dawn", "metadata": {"emulator_words": "40", "emulator_delay_ms": "2"}},
+                progress_callback=progress,
+            )
+            assert not created.is_error, created.content[0].text
+            body = created.structured_content
+            assert body["status"] == "completed" and "".join(progress.deltas()) == body["output_text"]
+
+            calls = await session.call_tool(
+                "create_response", {"input": "What is the weather in San Francisco?", "tools": [WEATHER_TOOL]}
+            )
+            call = calls.structured_content["function_calls"][0]
+            answered = await session.call_tool(
+                "submit_function_outputs",
+                {
+                    "previous_response_id": calls.structured_content["response_id"],
+                    "outputs": [{"call_id": call["call_id"], "output": json.dumps({"temperature": "70 F"})}],
+                },
+            )
+            assert not answered.is_error and "70 F" in answered.structured_content["output_text"]
+
+            items = await session.call_tool("list_input_items", {"response_id": body["response_id"]})
+            assert "harbour" in items.content[0].text
+
+            # Malformed arguments and upstream failures: clear errors, the server keeps running.
+            bad = await session.call_tool("create_response", {"input": {"not": "valid"}})
+            assert bad.is_error and "input" in bad.content[0].text
+            missing = await session.call_tool("create_response", {"input": "Hi", "model": "missing-deployment"})
+            assert missing.is_error and "deployment name" in missing.content[0].text
+            gone = await session.call_tool("retrieve_response", {"response_id": "resp_does_not_exist"})
+            assert gone.is_error and "resp_does_not_exist" in gone.content[0].text
+            assert (await session.call_tool("retrieve_response", {"response_id": body["response_id"]})).structured_content[
+                "output_text"
+            ] == body["output_text"]
+
+            for result in (created, calls, answered, items, bad, missing, gone):
+                texts.extend(block.text for block in result.content if hasattr(block, "text"))
+                texts.append(json.dumps(result.structured_content))
+    assert texts and not any(SECRET in text for text in texts)
+    assert SECRET not in stderr_path.read_text()
+
+
+async def test_stdio_with_in_process_emulator(tmp_path: Path) -> None:
+    """`responses-bridge --emulator` (stdio): no endpoint configuration needed."""
+    with (tmp_path / "stderr.log").open("w") as errlog:
+        async with stdio_session({}, errlog, args=("--emulator",), cwd=tmp_path) as session:
+            result = await session.call_tool("create_response", {"input": "Hello emulator"})
+    assert not result.is_error, result.content[0].text
+    assert "Hello emulator" in result.structured_content["output_text"]

@@ -8,7 +8,7 @@ import datetime
 import hashlib
 import http
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -16,12 +16,13 @@ from typing import Any
 import httpx
 import pytest
 from openai.types import FileObject
-from openai.types.responses import Response, ResponseCreatedEvent, ResponseTextDeltaEvent
+from openai.types.responses import ResponseCreatedEvent, ResponseTextDeltaEvent
 from openapi_spec_validator import validate as validate_openapi
 
 from openapi import derive, overlay, spec
 
 REFERENCE = derive.DEFAULT_REFERENCE
+SdkResponse = Callable[..., dict[str, Any]]
 needs_reference = pytest.mark.skipif(
     not REFERENCE.is_file(),
     reason=f"reference document {REFERENCE} is absent (CI has ../shared/reference); cannot compare with upstream",
@@ -39,18 +40,6 @@ SURFACE = {
     ("DELETE", "/files/{file_id}"),
     ("GET", "/models"),
 }
-
-
-@pytest.fixture(scope="module")
-def doc() -> dict[str, Any]:
-    return spec.load()
-
-
-@pytest.fixture(scope="module")
-def reference() -> dict[str, Any]:
-    if not REFERENCE.is_file():
-        pytest.skip(f"reference document {REFERENCE} is absent (CI has ../shared/reference)")
-    return derive.load_reference(REFERENCE)
 
 
 def resolve(document: dict[str, Any], ref: str) -> Any:
@@ -73,53 +62,8 @@ def walk(node: Any, pointer: str = "#", names: bool = False) -> Iterator[tuple[s
             yield from walk(item, f"{pointer}/{index}")
 
 
-def operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
-    return overlay.operations(document)
-
-
 def sse_body(events: list[dict[str, Any]]) -> bytes:
     return "".join(f"event: {e['type']}\ndata: {json.dumps(e)}\n\n" for e in events).encode()
-
-
-def wire_response(**changes: Any) -> dict[str, Any]:
-    """A Response as the API sends it, parsed and re-serialised by the openai SDK types."""
-    wire = {
-        "id": "resp_67ccd2bed1ec8190b14f964abc0542670bb6a6b452d3795b",
-        "object": "response",
-        "created_at": 1741476542,
-        "status": "completed",
-        "background": False,
-        "error": None,
-        "incomplete_details": None,
-        "instructions": None,
-        "max_output_tokens": None,
-        "model": "gpt-4o-2024-08-06",
-        "output": [{
-            "type": "message",
-            "id": "msg_67ccd2bf17f0819081ff3bb2cf6508e60bb6a6b452d3795b",
-            "status": "completed",
-            "role": "assistant",
-            "content": [{"type": "output_text", "text": "Hallo!", "annotations": [], "logprobs": []}],
-        }],
-        "parallel_tool_calls": True,
-        "previous_response_id": None,
-        "reasoning": {"effort": None, "summary": None},
-        "store": True,
-        "temperature": 1.0,
-        "text": {"format": {"type": "text"}},
-        "tool_choice": "auto",
-        "tools": [],
-        "top_p": 1.0,
-        "truncation": "disabled",
-        "usage": {
-            "input_tokens": 36, "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
-            "output_tokens": 3, "output_tokens_details": {"reasoning_tokens": 0}, "total_tokens": 39,
-        },
-        "user": None,
-        "metadata": {},
-    }
-    wire.update(changes)
-    return Response.model_validate(wire).model_dump(mode="json", exclude_unset=True)
 
 
 # --- the document itself ---------------------------------------------------------------------------------------
@@ -263,7 +207,7 @@ def test_security_schemes_are_global_alternatives(doc: dict[str, Any]) -> None:
         "BearerAuth": {"type": "http", "scheme": "bearer"},
     }
     assert doc["security"] == [{"ApiKeyHeader": []}, {"BearerAuth": []}]
-    assert all("security" not in op for _, _, op in operations(doc))
+    assert all("security" not in op for _, _, op in overlay.operations(doc))
 
 
 def test_servers_offer_azure_v1_and_openai(doc: dict[str, Any]) -> None:
@@ -274,7 +218,7 @@ def test_servers_offer_azure_v1_and_openai(doc: dict[str, Any]) -> None:
 
 
 def test_every_operation_has_api_version_and_azure_default_error(doc: dict[str, Any]) -> None:
-    for method, path, op in operations(doc):
+    for method, path, op in overlay.operations(doc):
         params = [resolve(doc, p["$ref"]) if "$ref" in p else p for p in op["parameters"]]
         version = [p for p in params if p["name"] == "api-version"]
         assert len(version) == 1, (method, path)
@@ -286,7 +230,7 @@ def test_every_operation_has_api_version_and_azure_default_error(doc: dict[str, 
 
 
 def test_every_response_declares_apim_request_id(doc: dict[str, Any]) -> None:
-    for method, path, op in operations(doc):
+    for method, path, op in overlay.operations(doc):
         for status, response in op["responses"].items():
             response = resolve(doc, response["$ref"]) if "$ref" in response else response
             header = response["headers"]["apim-request-id"]
@@ -299,7 +243,7 @@ def test_image_generation_deployment_header_only_on_create(doc: dict[str, Any]) 
         params = [resolve(doc, p["$ref"]) if "$ref" in p else p for p in op.get("parameters", [])]
         return {p["name"] for p in params if p["in"] == "header"}
 
-    for method, path, op in operations(doc):
+    for method, path, op in overlay.operations(doc):
         has = "x-ms-oai-image-generation-deployment" in header_names(op)
         assert has == ((method, path) == ("post", "/responses")), (method, path)
 
@@ -345,13 +289,13 @@ def test_sse_media_type_declares_json_data_with_the_event_union(doc: dict[str, A
 
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("method,path", overlay.STREAMING)
-def test_schemathesis_validates_each_sse_event(method: str, path: str) -> None:
+def test_schemathesis_validates_each_sse_event(method: str, path: str, sdk_response: SdkResponse) -> None:
     import schemathesis
 
     operation = schemathesis.openapi.from_dict(spec.load())[path][method.upper()]
     created = ResponseCreatedEvent.model_validate(
         {"type": "response.created", "sequence_number": 0,
-         "response": wire_response(status="in_progress", output=[], usage=None)},
+         "response": sdk_response(status="in_progress", output=[], usage=None)},
     ).model_dump(mode="json", exclude_unset=True)
     delta = ResponseTextDeltaEvent.model_validate(
         {"type": "response.output_text.delta", "sequence_number": 1, "item_id": "msg_1", "output_index": 0,
@@ -373,10 +317,10 @@ def test_schemathesis_validates_each_sse_event(method: str, path: str) -> None:
 # --- openapi.spec ------------------------------------------------------------------------------------------------
 
 
-def test_validate_accepts_sdk_built_response_and_events() -> None:
-    spec.validate(wire_response(), "Response")
+def test_validate_accepts_sdk_built_response_and_events(sdk_response: SdkResponse) -> None:
+    spec.validate(sdk_response(), "Response")
     # A queued background response: usage is null, as the API sends it.
-    spec.validate(wire_response(status="queued", background=True, output=[], usage=None), "Response")
+    spec.validate(sdk_response(status="queued", background=True, output=[], usage=None), "Response")
     event = ResponseTextDeltaEvent.model_validate(
         {"type": "response.output_text.delta", "sequence_number": 3, "item_id": "msg_1", "output_index": 0,
          "content_index": 0, "delta": "lo", "logprobs": []},
@@ -384,8 +328,8 @@ def test_validate_accepts_sdk_built_response_and_events() -> None:
     spec.validate(event, "ResponseStreamEvent")
 
 
-def test_validate_rejects_a_broken_response_naming_schema_and_path() -> None:
-    body = wire_response()
+def test_validate_rejects_a_broken_response_naming_schema_and_path(sdk_response: SdkResponse) -> None:
+    body = sdk_response()
     body["output"][0]["content"][0]["text"] = 5
     with pytest.raises(spec.SchemaValidationError) as failure:
         spec.validate(body, "Response")
@@ -399,8 +343,8 @@ def test_validate_names_the_unknown_event_type() -> None:
         spec.validate({"type": "response.nope", "sequence_number": 1}, "ResponseStreamEvent")
 
 
-def test_validate_reports_a_missing_required_field_of_the_intended_branch() -> None:
-    body = wire_response()
+def test_validate_reports_a_missing_required_field_of_the_intended_branch(sdk_response: SdkResponse) -> None:
+    body = sdk_response()
     del body["output"][0]["content"][0]["annotations"]
     with pytest.raises(spec.SchemaValidationError) as failure:
         spec.validate(body, "Response")

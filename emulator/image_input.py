@@ -54,8 +54,10 @@ def image_bytes_facts(data: bytes) -> ImageFacts:
         with Image.open(io.BytesIO(data)) as img:
             img.verify()
             fmt, (width, height) = img.format or "unknown", img.size
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise ValueError(f"the image data could not be decoded ({exc}); send PNG, JPEG or WebP") from exc
+    except UnidentifiedImageError:
+        raise ValueError(f"the {len(data)} bytes are not an image Pillow recognises; send PNG, JPEG or WebP") from None
+    except (OSError, SyntaxError) as exc:
+        raise ValueError(f"the image data is damaged ({exc}); send a complete PNG, JPEG or WebP file") from None
     if fmt not in SUPPORTED_FORMATS:
         raise ValueError(f"unsupported image format {fmt}; send PNG, JPEG or WebP")
     return ImageFacts(source="data", format=fmt, width=width, height=height, byte_size=len(data))

@@ -9,14 +9,14 @@ from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError
-from mcp.types import CallToolResult, ToolAnnotations
-from openai.types.responses import Response
+from mcp.types import CallToolResult, InputRequiredResult, ToolAnnotations
 from pydantic import BaseModel, Field
 
 from bridge.approvals import submit_approvals
 from bridge.attachments import UPLOAD_PURPOSE, Attachment, image_attachment, prepare_attachments, sniff_image
 from bridge.context import BridgeContext
-from bridge.images import URI_PREFIX, publish_images, read_saved_image
+from bridge.create_run import run_create
+from bridge.images import URI_PREFIX, read_saved_image
 from bridge.local_files import read_local_file
 from bridge.result_format import ResponseResult, response_model, structured_result
 from bridge.settings import Mode
@@ -110,9 +110,20 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
         )
         return structured_result(result)
 
+    async def run(mcp_ctx: Context, kwargs: dict[str, Any], sent: list[Attachment] | None = None) -> CallToolResult:
+        # The same run as create_response: time budget, progress streaming, cancellation, image publishing.
+        result = await run_create(ctx, mcp_ctx, kwargs, stream=None, background=False)
+        if isinstance(result, InputRequiredResult):  # only with remote MCP tools, which these tools never send
+            raise ToolInputError("this tool does not take remote MCP tools; use create_response")
+        if sent is None or result.is_error or result.structured_content is None:
+            return result
+        answer = FilesAnswer.model_validate({**result.structured_content, "attachments": [a.summary() for a in sent]})
+        return structured_result(answer, list(result.content[1:]))
+
     @mcp.tool(title="Ask about files", annotations=CREATES)
     @tool_errors
     async def ask_about_files(
+        mcp_ctx: Context,
         prompt: Annotated[str, Field(description="What to ask or do, e.g. 'Summarize this PDF.'")],
         attachments: AttachmentsArg,
         model: ModelArg = None,
@@ -126,23 +137,17 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
         inline as data URLs. The answer includes the response id for follow-ups with previous_response_id.
         """
         prepared = await prepare_attachments(ctx, attachments)
-        kwargs: dict[str, Any] = {
-            "model": _model(ctx, model),
-            "input": _user_message(prompt, prepared),
-            "store": store,
-        }
+        kwargs: dict[str, Any] = {"model": _model(ctx, model), "input": _user_message(prompt, prepared), "store": store}
         if instructions:
             kwargs["instructions"] = instructions
         if max_output_tokens is not None:
             kwargs["max_output_tokens"] = max_output_tokens
-        response = await ctx.client.responses.create(**kwargs)
-        base = response_model(response)
-        answer = FilesAnswer(**base.model_dump(), attachments=[item.summary() for item in prepared])
-        return structured_result(answer)
+        return await run(mcp_ctx, kwargs, prepared)
 
     @mcp.tool(title="Describe an image", annotations=CREATES)
     @tool_errors
     async def describe_image(
+        mcp_ctx: Context,
         image: Annotated[str, Field(description="Local image path (PNG/JPEG/WebP/GIF) or an http(s) image URL")],
         question: Annotated[str, Field(description="What to ask about the image")] = "What is in this image?",
         model: ModelArg = None,
@@ -152,15 +157,12 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
     ) -> Annotated[CallToolResult, FilesAnswer]:
         """Ask a vision-capable deployment about one image and return its answer."""
         item = await image_attachment(ctx, image, field="image", detail=detail)
-        response = await ctx.client.responses.create(
-            model=_model(ctx, model), input=_user_message(question, [item])  # type: ignore[arg-type]
-        )
-        answer = FilesAnswer(**response_model(response).model_dump(), attachments=[item.summary()])
-        return structured_result(answer)
+        return await run(mcp_ctx, {"model": _model(ctx, model), "input": _user_message(question, [item])}, [item])
 
     @mcp.tool(title="Generate an image", annotations=CREATES)
     @tool_errors
     async def generate_image(
+        mcp_ctx: Context,
         prompt: Annotated[str, Field(min_length=1, description="What the image should show")],
         size: Annotated[
             Literal["auto", "1024x1024", "1024x1536", "1536x1024"], Field(description="Image size in pixels")
@@ -181,24 +183,21 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
         for key, value in (("size", size), ("quality", quality), ("background", background)):
             if value != "auto":
                 tool[key] = value
-        response: Response = await ctx.client.responses.create(
-            model=_model(ctx, model),
-            input=prompt,
-            tools=[tool],  # type: ignore[list-item]
-            tool_choice={"type": "image_generation"},
-            extra_headers=ctx.image_headers(),
-        )
-        published = publish_images(ctx, response)
-        images = [image.metadata for image in published]
-        if not any("uri" in meta for meta in images):
-            reason = "; ".join(meta["error"] for meta in images if "error" in meta) or response.output_text
+        # run_create adds the image deployment header (ctx.image_headers()) and never streams this request.
+        kwargs = {"model": _model(ctx, model), "input": prompt, "tools": [tool], "tool_choice": {"type": "image_generation"}}
+        result = await run(mcp_ctx, kwargs)
+        data = result.structured_content or {}
+        if result.is_error or data.get("status") in ("queued", "in_progress"):
+            return result  # still running past the time budget: next_step says how to wait for the image
+        images = data.get("images") or []
+        if not any("uri" in image for image in images):
+            reason = "; ".join(image["error"] for image in images if "error" in image) or data.get("output_text")
             return error_result(
-                f"The response returned no image (status {response.status}): {reason or 'no output'}. "
+                f"The response returned no image (status {data.get('status')}): {reason or 'no output'}. "
                 "On Azure, check that the image deployment (AZURE_OPENAI_IMAGE_DEPLOYMENT) exists.",
-                response.id,
+                data.get("response_id"),
             )
-        blocks = [block for image in published for block in image.blocks]
-        return structured_result(response_model(response, images=images), blocks)
+        return result
 
     @mcp.tool(title="Answer an MCP approval request", annotations=CREATES)
     @tool_errors

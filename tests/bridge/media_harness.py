@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from conftest import BridgeHTTPServer, settings_for
+from tests.bridge.conftest import BridgeHTTPServer, settings_for
 from mcp import Client
 from mcp.client.session import ClientSession, ElicitationFnT
 from mcp.client.streamable_http import streamable_http_client

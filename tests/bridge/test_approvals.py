@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BridgeHTTPServer
-from media_harness import bridge_client, http_client_session, media_context, media_settings, structured, text_of
+from tests.bridge.conftest import BridgeHTTPServer
+from tests.bridge.media_harness import bridge_client, http_client_session, media_context, media_settings, structured, text_of
 from mcp.types import ElicitRequestParams, ElicitResult
 
 from emulator.server import EmulatorServer

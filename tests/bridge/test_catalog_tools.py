@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from media_harness import bridge_client, media_context, structured, text_of
+from tests.bridge.media_harness import bridge_client, media_context, structured, text_of
 from mcp.types import TextResourceContents
 
 from bridge.tools_catalog import model_finding, normalise_region, region_finding

@@ -6,7 +6,7 @@ import base64
 from pathlib import Path
 
 import pytest
-from media_samples import image_size, make_image, make_pdf
+from tests.bridge.media_samples import image_size, make_image, make_pdf
 
 from bridge.attachments import attachment_parts, prepare_attachments, sniff_image
 from bridge.context import BridgeContext, build_context

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from media_samples import b64, image_size, make_image, noisy_png
+from tests.bridge.media_samples import b64, image_size, make_image, noisy_png
 from openai.types.responses import Response
 
 from bridge.context import BridgeContext, build_context

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import openai
 import pytest
-from conftest import BridgeHTTPServer
-from media_harness import bridge_client, http_client_session, media_context, media_settings, structured, text_of
-from media_samples import image_size, make_image, make_pdf
+from tests.bridge.conftest import BridgeHTTPServer
+from tests.bridge.media_harness import bridge_client, http_client_session, media_context, media_settings, structured, text_of
+from tests.bridge.media_samples import image_size, make_image, make_pdf
 from mcp.types import BlobResourceContents, ImageContent, ResourceLink
 
 from emulator.server import EmulatorServer

@@ -80,6 +80,7 @@ def _normalize_message(item: dict[str, Any], index: int) -> dict[str, Any]:
         part = dict(part) if isinstance(part, dict) else part
         if isinstance(part, dict) and part.get("type") == "output_text":
             part.setdefault("annotations", [])
+            part.setdefault("logprobs", [])
         parts.append(part)
     item["content"] = parts
     item.setdefault("status", "completed")
@@ -169,6 +170,9 @@ def output_message(text: str, status: str = "completed") -> dict[str, Any]:
 def build_turn(body: Mapping[str, Any], headers: Mapping[str, str], state: EmulatorState) -> Turn:
     deployment = state.deployments.resolve(body["model"])
     new_input = normalize_input(body.get("input"))
+    for index, item in enumerate(new_input):  # undecodable content is a 400 naming its exact place
+        if item.get("type") == "message":
+            message_text(item, state.files, f"input[{index}]")
     history = chain_items(state, body.get("previous_response_id"))
     try:
         context = expand_context([*history, *new_input], state.sealer)

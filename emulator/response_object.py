@@ -10,6 +10,19 @@ from emulator.deployments import Deployment
 from emulator.tool_plan import is_reasoning_model
 
 
+def echo_tools(tools: list[Any]) -> list[Any]:
+    """Tools as the response echoes them: function tools with their defaults (`strict` true), and MCP
+    credentials (`headers`, `authorization`) never sent back."""
+    out = []
+    for tool in tools:
+        if isinstance(tool, dict) and tool.get("type") == "function":
+            tool = {"strict": True, "parameters": None, **tool}
+        elif isinstance(tool, dict) and tool.get("type") == "mcp":
+            tool = {**tool, **{k: None for k in ("headers", "authorization") if k in tool}}
+        out.append(tool)
+    return out
+
+
 def new_response(body: Mapping[str, Any], deployment: Deployment, *, status: str) -> dict[str, Any]:
     """Echo the request's settings the way the service does; `output`/`usage` are filled by the run."""
     reasoning = body.get("reasoning")
@@ -42,7 +55,7 @@ def new_response(body: Mapping[str, Any], deployment: Deployment, *, status: str
         "temperature": body.get("temperature", 1.0),
         "text": text,
         "tool_choice": body.get("tool_choice", "auto"),
-        "tools": list(body.get("tools") or []),
+        "tools": echo_tools(body.get("tools") or []),
         "top_logprobs": body.get("top_logprobs", 0),
         "top_p": body.get("top_p", 1.0),
         "truncation": body.get("truncation") or "disabled",

@@ -4,9 +4,11 @@ derived OpenAPI document's request schema. Every failure is a 400 naming the fie
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError, best_match
 from openapi import spec
 from starlette.requests import Request
@@ -76,9 +78,50 @@ def check_create(body: dict[str, Any]) -> None:
     check_schema(body, "CreateResponse")
 
 
+# Fields the document marks required that the service (and the seeds' own examples) let clients omit,
+# filled before schema validation: (part/item/tool type, field, default).
+_PART_DEFAULTS = (("output_text", "annotations", []), ("output_text", "logprobs", []), ("input_image", "detail", "auto"))
+_TOOL_DEFAULTS = (("function", "strict", None), ("function", "parameters", None))
+_ITEM_DEFAULTS = (("mcp_approval_response", "request_id", ""),)  # required but never defined by the document
+
+
+def _fill(entry: Any, defaults: tuple[tuple[str, str, Any], ...]) -> Any:
+    if not isinstance(entry, dict):
+        return entry
+    missing = {name: value for kind, name, value in defaults if entry.get("type") == kind and name not in entry}
+    return {**entry, **missing} if missing else entry
+
+
+def _with_service_defaults(body: dict[str, Any]) -> dict[str, Any]:
+    """The body as the service reads it (see the default tables above)."""
+    out = dict(body)
+    if isinstance(body.get("tools"), list):
+        out["tools"] = [_fill(t, _TOOL_DEFAULTS) for t in body["tools"]]
+    if isinstance(body.get("input"), list):
+        items = []
+        for item in body["input"]:
+            item = _fill(item, _ITEM_DEFAULTS)
+            if isinstance(item, dict) and isinstance(item.get("content"), list):
+                item = {**item, "content": [_fill(p, _PART_DEFAULTS) for p in item["content"]]}
+            items.append(item)
+        out["input"] = items
+    return out
+
+
+# The official document uses oneOf where several branches accept the same item (a user message with an id
+# is both an `Item` and an `EasyInputMessage`); the service accepts such input, so oneOf is read as anyOf.
+_Lenient = validators.extend(Draft202012Validator, {"oneOf": Draft202012Validator.VALIDATORS["anyOf"]})
+
+
+@functools.cache
+def _lenient_validator(schema_name: str) -> Draft202012Validator:
+    strict = spec.validator_for(schema_name)
+    return _Lenient(strict.schema, registry=strict._registry)  # type: ignore[no-any-return]
+
+
 def check_schema(body: dict[str, Any], schema_name: str) -> None:
     """400 when the body does not match the derived document's request schema."""
-    found = spec.errors(body, schema_name)
+    found = list(_lenient_validator(schema_name).iter_errors(_with_service_defaults(body)))
     if not found:
         return
     error = best_match(found)

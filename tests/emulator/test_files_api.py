@@ -18,18 +18,12 @@ from emulator.file_store import FileStore
 from emulator.files_api import file_routes
 
 
-def make_config(azure_mode: bool) -> EmulatorConfig:
-    config = EmulatorConfig()
-    config.azure_mode = azure_mode
-    return config
-
-
 def make_app(azure_mode: bool) -> Starlette:
     async def on_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, EmulatorError)
         return exc.response()
 
-    routes = file_routes(FileStore(None), make_config(azure_mode))
+    routes = file_routes(FileStore(None), EmulatorConfig(azure_mode=azure_mode))
     return Starlette(routes=[Mount("/openai/v1", routes=routes)], exception_handlers={EmulatorError: on_error})
 
 

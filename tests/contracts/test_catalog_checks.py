@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from loopback import serve
-from mutants import Exchange, MutatingProxy, Mutant, on_responses
 
 from contracts.catalog_checks import _entry_shape, _judge_model, run_catalog_checks
 from contracts.results import CheckResult, Layer, Outcome
@@ -14,6 +12,8 @@ from contracts.target import Target
 from emulator.config import EmulatorConfig
 from emulator.server import EmulatorServer
 from openapi.catalog import snapshot
+from tests.contracts.loopback import serve
+from tests.contracts.mutants import Exchange, MutatingProxy, Mutant, on_responses
 
 KEY = "emulator-key"
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from loopback import serve
-from mutants import MUTANTS, MutatingProxy, Mutant
 
 from contracts.catalog_checks import run_catalog_checks
 from contracts.results import CheckResult, Outcome
@@ -15,6 +13,8 @@ from contracts.scenarios import run_scenarios
 from contracts.target import Target
 from emulator.config import EmulatorConfig
 from emulator.server import EmulatorServer
+from tests.contracts.loopback import serve
+from tests.contracts.mutants import MUTANTS, MutatingProxy, Mutant
 
 REQUIRED_SCORE = 0.95
 # A reasoning deployment, so that the encrypted-reasoning round trip runs too.

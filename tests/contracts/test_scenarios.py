@@ -8,7 +8,6 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from loopback import serve
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -20,6 +19,7 @@ from contracts.scenarios import run_scenarios, scenario_ids
 from contracts.target import Target
 from emulator.config import EmulatorConfig
 from emulator.server import EmulatorServer, free_port
+from tests.contracts.loopback import serve
 
 KEY = "emulator-key"
 

@@ -1,0 +1,308 @@
+"""Layer 1: schema-driven checks with schemathesis, from the derived OpenAPI document.
+
+The run goes through schemathesis' own engine (`schemathesis.engine.from_schema(schema).execute()`, the same one
+`schemathesis run` drives), configured with the same keys a `schemathesis.toml` takes (`schemathesis_config`), so
+a raw CLI run of the same document and settings is directly comparable (see benchmarks/bench_contracts.py).
+Each (operation, check) pair becomes one `CheckResult`: passed when every case passed it, failed with the first
+failing case's request and response otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import schemathesis
+from schemathesis.engine import StopReason, events, from_schema
+
+from contracts import cost_control, schema_checks
+from contracts.profiles import document_for, rules_for
+from contracts.results import CheckResult, Layer, Outcome
+from contracts.target import Target
+
+BUILTIN_CHECKS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_schema_conformance",
+    "negative_data_rejection",
+    "positive_data_acceptance",
+    "use_after_free",
+    "ensure_resource_availability",
+    "ignored_auth",
+)
+DISABLED_BUILTIN_CHECKS = (
+    # The document declares no headers as required on requests and no `Allow` headers; Azure answers 404
+    # (not 405) to undocumented methods, so these three would report the document's silence, not the endpoint.
+    "missing_required_header",
+    "unsupported_method",
+    "allow_header_conformance",
+    "response_headers_conformance",
+    "object_level_authorization",
+    "max_response_time",
+)
+# One worker: CPython 3.11.7 can raise "AST constructor recursion depth mismatch" when two threads compile
+# code at once (CPython gh-106905), which hypothesis does while generating; generation is CPU-bound under the
+# GIL anyway, so a second worker thread buys little on 2 cores.
+# Sized so the default profile against the emulator sends >= 300 cases and stays well inside 30 s on 2 cores.
+DEFAULT_MAX_CASES = 400
+DEFAULT_SEED = 20260501
+ALL_PHASES = ("examples", "coverage", "fuzzing", "stateful")
+DEFAULT_PHASES = ALL_PHASES
+EXCERPT = 1200
+
+
+@dataclass
+class SchemaRunSummary:
+    results: list[CheckResult]
+    cases: int = 0  # requests sent (test cases), as schemathesis counts them
+    stop_reason: str = ""
+    duration_s: float = 0.0
+    operations: list[str] = field(default_factory=list)
+
+
+def examples_per_operation(max_cases: int, operations: int) -> int:
+    # Examples and coverage take roughly half of the budget; fuzzing gets the rest, spread over operations.
+    return max(1, max_cases // max(1, operations) // 2)
+
+
+def auth_config(target: Target, document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """schemathesis `auth.openapi` entries for the document's own security schemes, plus leftover headers.
+
+    Declaring the credential per scheme (rather than as a plain header) lets `ignored_auth` know what to strip.
+    """
+    if not target.credential or target.auth == "none":
+        return {}, {}
+    schemes = document.get("components", {}).get("securitySchemes", {})
+    for name, scheme in schemes.items():
+        if target.auth == "api-key" and scheme.get("type") == "apiKey" and scheme.get("in") == "header":
+            if scheme.get("name", "").lower() == "api-key":
+                return {name: {"api_key": target.credential}}, {}
+        if target.auth in ("bearer", "entra") and scheme.get("type") == "http" and scheme.get("scheme") == "bearer":
+            return {name: {"bearer": target.credential}}, {}
+    return {}, target.auth_headers()
+
+
+def schemathesis_config(
+    target: Target,
+    document: dict[str, Any],
+    *,
+    max_cases: int = DEFAULT_MAX_CASES,
+    workers: int = 1,
+    seed: int = DEFAULT_SEED,
+    phases: tuple[str, ...] = DEFAULT_PHASES,
+) -> dict[str, Any]:
+    """The run's settings as a `schemathesis.toml`-shaped dict (secrets included: never print it)."""
+    operations = sum(
+        1 for item in document.get("paths", {}).values() for method in item if method in ("get", "post", "delete")
+    )
+    openapi_auth, headers = auth_config(target, document)
+    config: dict[str, Any] = {
+        "base-url": target.root,
+        "seed": seed,
+        "workers": workers,
+        "request-timeout": target.timeout_s,
+        "max-stream-events": 500,
+        "suppress-health-check": ["all"],
+        "warnings": False,
+        "generation": {
+            "mode": "all",
+            "max-examples": examples_per_operation(max_cases, operations),
+            "deterministic": True,
+            "database": "none",
+            "no-shrink": True,
+        },
+        "phases": {name: {"enabled": name in phases} for name in ALL_PHASES},
+        "checks": {
+            **{name: {"enabled": True} for name in BUILTIN_CHECKS},
+            **{name: {"enabled": False} for name in DISABLED_BUILTIN_CHECKS if name != "max_response_time"},
+            **{name: {"enabled": True} for name in schema_checks.CUSTOM_CHECKS},
+        },
+    }
+    if openapi_auth:
+        config["auth"] = {"openapi": openapi_auth}
+    if headers:
+        config["headers"] = headers
+    return config
+
+
+def load_schema(document: dict[str, Any], config: dict[str, Any]) -> Any:
+    return schemathesis.openapi.from_dict(document, config=schemathesis.Config.from_dict(config))
+
+
+class _Aggregate:
+    """Outcome of one check on one operation across all its cases."""
+
+    def __init__(self) -> None:
+        self.passed = 0
+        self.failed = 0
+        self.errors = 0
+        self.first_failure: tuple[str, str, str] | None = None  # message, request, response
+
+
+def _excerpt_request(interaction: Any, target: Target) -> str:
+    if interaction is None:
+        return ""
+    request = interaction.request
+    headers = "\n".join(f"{k}: {v[0]}" for k, v in request.headers.items())
+    body = (request.body or b"")[:EXCERPT].decode("utf-8", "replace")
+    return target.mask_secrets(f"{request.method} {request.uri}\n{headers}\n\n{body}")
+
+
+def _excerpt_response(interaction: Any, target: Target) -> str:
+    if interaction is None or interaction.response is None:
+        return ""
+    response = interaction.response
+    headers = "\n".join(f"{k}: {v[0]}" for k, v in response.headers.items())
+    body = response.content[:EXCERPT].decode("utf-8", "replace")
+    return target.mask_secrets(f"HTTP {response.status_code}\n{headers}\n\n{body}")
+
+
+def _failure_message(failure: Any) -> str:
+    title = getattr(failure, "title", "") or type(failure).__name__
+    message = getattr(failure, "message", "") or ""
+    return f"{title}: {message}".strip().rstrip(":")
+
+
+class _Collector:
+    """Folds schemathesis events into per-(operation, check) results."""
+
+    def __init__(self, target: Target) -> None:
+        self.target = target
+        self.aggregates: dict[tuple[str, str], _Aggregate] = {}
+        self.errors: dict[str, CheckResult] = {}
+        self.cases = 0
+        self.operations_seen: set[str] = set()
+
+    def scenario(self, event: events.ScenarioFinished) -> None:
+        recorder = event.recorder
+        self.cases += len(recorder.interactions)
+        for case_id, nodes in recorder.checks.items():
+            node_case = recorder.cases.get(case_id)
+            label = node_case.value.operation.label if node_case is not None else (event.label or "?")
+            self.operations_seen.add(label)
+            for node in nodes:
+                agg = self.aggregates.setdefault((label, node.name), _Aggregate())
+                status = str(node.status)
+                if status == "success":
+                    agg.passed += 1
+                elif status == "failure":
+                    agg.failed += 1
+                    if agg.first_failure is None and node.failure_info is not None:
+                        failure = node.failure_info.failure
+                        interaction = recorder.interactions.get(failure.case_id or case_id)
+                        agg.first_failure = (
+                            self.target.mask_secrets(_failure_message(failure)),
+                            _excerpt_request(interaction, self.target),
+                            _excerpt_response(interaction, self.target),
+                        )
+                else:
+                    agg.errors += 1
+
+    def error(self, label: str, message: str, *, check: str = "run") -> None:
+        """An operation schemathesis could not test; repeats of the same id are counted, not listed."""
+        key = f"schema.{check}[{label}]"
+        if key in self.errors:
+            self.errors[key].details["count"] = int(self.errors[key].details.get("count", 1)) + 1
+            return
+        self.errors[key] = CheckResult(
+            id=key,
+            layer=Layer.schema,
+            title=f"schemathesis could not test {label}",
+            doc_rule="The endpoint answers every documented operation (connection, timeout, parseable body)",
+            outcome=Outcome.error,
+            message=self.target.mask_secrets(message)[:2000],
+            details={"count": 1},
+        )
+
+    def results(self) -> list[CheckResult]:
+        out: list[CheckResult] = []
+        for (label, check), agg in sorted(self.aggregates.items()):
+            if agg.failed:
+                outcome = Outcome.failed
+            elif agg.passed:
+                outcome = Outcome.passed
+            else:
+                outcome = Outcome.error
+            message, request, response = agg.first_failure or ("", "", "")
+            if outcome is Outcome.failed:
+                message = f"{agg.failed} of {agg.failed + agg.passed} cases failed. First: {message}"
+            elif outcome is Outcome.error:
+                message = f"the check crashed on all {agg.errors} cases"
+            out.append(
+                CheckResult(
+                    id=f"schema.{check}[{label}]",
+                    layer=Layer.schema,
+                    title=f"{check} on {label}",
+                    doc_rule=schema_checks.DOC_RULES.get(check, f"custom check {check}"),
+                    outcome=outcome,
+                    message=message,
+                    request=request,
+                    response=response,
+                    details={"cases": agg.passed + agg.failed + agg.errors, "failed": agg.failed},
+                )
+            )
+        return out + list(self.errors.values())
+
+
+def run_schema_layer(
+    target: Target,
+    *,
+    max_cases: int = DEFAULT_MAX_CASES,
+    document: dict[str, Any] | None = None,
+    on_result: Callable[[CheckResult], None] | None = None,
+    on_progress: Callable[[int, str], None] | None = None,
+    workers: int = 1,
+    phases: tuple[str, ...] = DEFAULT_PHASES,
+) -> SchemaRunSummary:
+    """Run layer 1 over `target`; never raises for endpoint misbehaviour (it becomes `error` results)."""
+    started = time.monotonic()
+    document = document if document is not None else document_for(target)
+    config = schemathesis_config(target, document, max_cases=max_cases, workers=workers, phases=phases)
+    collector = _Collector(target)
+    schema = load_schema(document, config)
+    operations = [op.ok().label for op in schema.get_all_operations() if op.ok() is not None]
+
+    stream = from_schema(schema).execute()
+    policy = cost_control.CostPolicy(
+        deployment=target.deployment,
+        image_deployment=target.image_deployment,
+        budget=max_cases,
+        on_exhausted=stream.stop,
+    )
+    cost_control.activate(policy)
+    schema_checks.activate(rules_for(target.profile))
+    stop_reason = ""
+    try:
+        for event in stream:
+            if isinstance(event, events.ScenarioFinished):
+                collector.scenario(event)
+                if on_progress:
+                    on_progress(collector.cases, event.label or "")
+            elif isinstance(event, events.NonFatalError):
+                collector.error(event.label, f"{event.info.title}: {event.info.message}")
+            elif isinstance(event, events.FatalError):
+                collector.error("run", f"{type(event.exception).__name__}: {event.exception}")
+            elif isinstance(event, events.EngineFinished):
+                stop_reason = str(event.stop_reason)
+                if event.stop_reason == StopReason.SERVER_UNAVAILABLE:
+                    collector.error("run", f"the server stopped responding at {target.root}")
+                for failure in event.failures:
+                    collector.error("run", _failure_message(failure), check="after_run")
+    finally:
+        cost_control.activate(None)
+        schema_checks.activate(None)
+    results = collector.results()
+    if on_result:
+        for result in results:
+            on_result(result)
+    return SchemaRunSummary(
+        results=results,
+        cases=collector.cases,
+        stop_reason=stop_reason,
+        duration_s=time.monotonic() - started,
+        operations=operations,
+    )

@@ -34,12 +34,14 @@ class FileStore:
         )
         self._db.commit()
 
-    def put(self, filename: str, purpose: str, data: bytes) -> dict:
+    def put(self, filename: str, purpose: str, data: bytes, expires_after: int | None = None) -> dict:
+        """Store a file; `expires_after` seconds (from creation) makes it disappear after that time."""
+        created_at = int(time.time())
         meta = {
             "id": new_file_id(purpose),
             "bytes": len(data),
-            "created_at": int(time.time()),
-            "expires_at": None,
+            "created_at": created_at,
+            "expires_at": created_at + expires_after if expires_after is not None else None,
             "filename": filename,
             "object": "file",
             "purpose": purpose,
@@ -57,9 +59,12 @@ class FileStore:
     def get(self, file_id: str) -> dict | None:
         with self._lock:
             row = self._db.execute("SELECT meta FROM files WHERE id = ?", (file_id,)).fetchone()
-        return json.loads(row[0]) if row else None
+        meta = json.loads(row[0]) if row else None
+        return meta if meta and not _expired(meta) else None
 
     def content(self, file_id: str) -> bytes | None:
+        if self.get(file_id) is None:
+            return None
         with self._lock:
             row = self._db.execute("SELECT data FROM files WHERE id = ?", (file_id,)).fetchone()
         return bytes(row[0]) if row else None
@@ -75,8 +80,12 @@ class FileStore:
         with self._lock:
             rows = self._db.execute("SELECT meta FROM files ORDER BY created_at DESC, rowid DESC").fetchall()
         metas = [json.loads(r[0]) for r in rows]
-        return [m for m in metas if purpose is None or m["purpose"] == purpose]
+        return [m for m in metas if (purpose is None or m["purpose"] == purpose) and not _expired(m)]
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def _expired(meta: dict) -> bool:
+    return meta.get("expires_at") is not None and meta["expires_at"] <= time.time()

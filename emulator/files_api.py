@@ -25,9 +25,10 @@ def file_routes(files: FileStore, config: EmulatorConfig) -> list[Route]:
             purpose = _checked_purpose(purpose if isinstance(purpose, str) else None, config)
             if not isinstance(upload, UploadFile):
                 raise invalid("file", "Missing required field `file`: attach the file's bytes as a multipart file part.")
+            expires_after = _expires_after(form.get("expires_after[anchor]"), form.get("expires_after[seconds]"))
             data = await upload.read()
             filename = upload.filename or "upload"
-        return JSONResponse(files.put(filename, purpose, data))
+        return JSONResponse(files.put(filename, purpose, data, expires_after))
 
     async def list_files(request: Request) -> JSONResponse:
         q = request.query_params
@@ -100,6 +101,19 @@ def _checked_purpose(purpose: str | None, config: EmulatorConfig) -> str:
             param="purpose",
         )
     return purpose
+
+
+def _expires_after(anchor: object, seconds: object) -> int | None:
+    """`expires_after` (multipart fields expires_after[anchor], expires_after[seconds]) in seconds, or None."""
+    if anchor is None and seconds is None:
+        return None
+    if anchor != "created_at":
+        raise invalid("expires_after.anchor", "`expires_after.anchor` must be `created_at`.")
+    if not isinstance(seconds, str) or not seconds.isdigit() or not 3600 <= int(seconds) <= 2592000:
+        raise invalid(
+            "expires_after.seconds", "`expires_after.seconds` must be an integer from 3600 (1 hour) to 2592000 (30 days)."
+        )
+    return int(seconds)
 
 
 def _known(files: FileStore, file_id: str) -> dict:

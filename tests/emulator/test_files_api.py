@@ -96,3 +96,16 @@ def test_list_pagination_and_purpose_filter(sdk: openai.OpenAI, http: TestClient
 def test_unknown_ids_are_404_with_the_error_body(http: TestClient) -> None:
     reply = http.get("/openai/v1/files/assistant-missing")
     assert reply.status_code == 404 and reply.json()["error"]["param"] == "file_id"
+
+
+def test_expires_after_sets_expires_at(sdk: openai.OpenAI, http: TestClient) -> None:
+    created = sdk.files.create(
+        file=("a.pdf", b"%PDF"), purpose="assistants", expires_after={"anchor": "created_at", "seconds": 7200}
+    )
+    assert created.expires_at == created.created_at + 7200
+    reply = http.post(
+        "/openai/v1/files",
+        files={"file": ("a.pdf", b"x")},
+        data={"purpose": "assistants", "expires_after[anchor]": "created_at", "expires_after[seconds]": "60"},
+    )
+    assert reply.status_code == 400 and reply.json()["error"]["param"] == "expires_after.seconds"

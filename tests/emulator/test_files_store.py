@@ -6,8 +6,10 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import pytest
 from openai.types import FileObject
 
+import emulator.file_store as file_store
 from emulator.file_store import FileStore
 
 
@@ -79,3 +81,12 @@ def test_concurrent_puts_from_threads(tmp_path: Path) -> None:
     for t in threads:
         t.join()
     assert len(set(ids)) == 80 and len(store.list()) == 80
+
+
+def test_expiring_files_disappear(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = FileStore(None)
+    meta = store.put("a.pdf", "assistants", b"%PDF", expires_after=3600)
+    assert meta["expires_at"] == meta["created_at"] + 3600 and store.get(meta["id"]) == meta
+    later = meta["created_at"] + 3601
+    monkeypatch.setattr(file_store.time, "time", lambda: later)
+    assert store.get(meta["id"]) is None and store.content(meta["id"]) is None and store.list() == []

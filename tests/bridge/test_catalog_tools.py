@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from tests.bridge.media_harness import bridge_client, media_context, structured, text_of
+from mcp.shared.exceptions import MCPError
 from mcp.types import TextResourceContents
 
 from bridge.tools_catalog import model_finding, normalise_region, region_finding
@@ -49,7 +50,7 @@ async def test_catalog_resources_are_listed_and_readable(emulator: EmulatorServe
 
 async def test_unknown_snapshot_resource_is_a_clear_error(emulator: EmulatorServer, tmp_path: Path) -> None:
     async with bridge_client(media_context(emulator, tmp_path)) as client:
-        with pytest.raises(Exception) as err:
+        with pytest.raises(MCPError) as err:
             await client.read_resource("catalog://1999-01/regions")
         assert "1999-01" in str(err.value) and "2026-05" in str(err.value)
         assert (await client.list_tools()).tools  # still serving

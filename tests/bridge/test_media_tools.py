@@ -7,6 +7,7 @@ answers prove that the content reached the model.
 from __future__ import annotations
 
 import base64
+import re
 from pathlib import Path
 
 import openai
@@ -14,6 +15,7 @@ import pytest
 from tests.bridge.conftest import BridgeHTTPServer
 from tests.bridge.media_harness import bridge_client, http_client_session, media_context, media_settings, structured, text_of
 from tests.bridge.media_samples import image_size, make_image, make_pdf
+from mcp.shared.exceptions import MCPError
 from mcp.types import BlobResourceContents, ImageContent, ResourceLink
 
 from emulator.server import EmulatorServer
@@ -155,10 +157,15 @@ async def test_generate_image_returns_thumbnail_link_and_png_readable_as_resourc
 async def test_image_resource_refuses_names_outside_the_output_dir(emulator: EmulatorServer, tmp_path: Path) -> None:
     (tmp_path / "secret.png").write_bytes(make_image(8, 8))
     async with bridge_client(media_context(emulator, tmp_path)) as client:
-        for uri in ("image://generated/..%2Fsecret.png", "image://generated/missing.png", "image://generated/x.txt"):
-            with pytest.raises(Exception) as err:
+        expected = {
+            # The SDK's template security refuses the traversal before the handler runs.
+            "image://generated/..%2Fsecret.png": "Unknown resource",
+            "image://generated/missing.png": "no generated image named 'missing.png'",
+            "image://generated/x.txt": "'x.txt' is not the name of a generated image",
+        }
+        for uri, message in expected.items():
+            with pytest.raises(MCPError, match=re.escape(message)):
                 await client.read_resource(uri)
-            assert "secret" not in str(err.value) or "..%2F" in uri
         # The server is still serving.
         assert (await client.list_tools()).tools
 
@@ -190,7 +197,6 @@ async def test_path_escape_and_bad_arguments_are_clear_errors_and_the_server_kee
         # Still serving: the same server answers a good request.
         good = await client.call_tool("ask_about_files", {"prompt": "Summarize.", "attachments": ["ok.pdf"]})
         assert PDF_TEXT in structured(good)["output_text"]
-    assert "/etc/passwd" not in (tmp_path / "out").as_posix()
 
 
 @pytest.mark.timeout(90)

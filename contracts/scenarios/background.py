@@ -137,3 +137,21 @@ def resume(ctx: ScenarioContext) -> str:
             f"got {got[first] if first < len(got) else None}, expected {want[first] if first < len(want) else None}"
         )
     return f"resumed after {cut}: {len(got)} events replayed exactly"
+
+
+@scenario(
+    "stream.resume-requires-stream",
+    "a response created without stream=true cannot be resumed",
+    f"{BG} §'Beperkingen': streaming can only be resumed if the original request set stream=true",
+)
+def resume_requires_stream(ctx: ScenarioContext) -> str:
+    started = create(ctx, "create background without stream", input="This is a test.", background=True)
+    poll_until_terminal(ctx, started["id"])
+    result = ctx.session.stream("GET", f"responses/{started['id']}", params={"stream": True, "starting_after": 0})
+    if result.status == 200:
+        raise fail(f"resuming a non-streamed response answered a stream of {len(result.events)} events")
+    if not isinstance(result.error_body, dict) or not isinstance(result.error_body.get("error"), dict):
+        raise fail(f"HTTP {result.status} without the documented error body: {str(result.error_body)[:160]}")
+    if not 400 <= result.status < 500:
+        raise fail(f"resuming a non-streamed response answered HTTP {result.status}; expected a 4xx")
+    return f"HTTP {result.status}"

@@ -8,11 +8,14 @@ import io
 
 from PIL import Image, UnidentifiedImageError
 
-from contracts.results import NotApplicable
+from contracts.results import NotApplicable, Unsupported
 from contracts.scenarios.calls import CONTENT_TOKENS, body, create, post_response
-from contracts.scenarios.expect import fail, items_of_type, ok_or_refused, output_text, response_object
+from contracts.scenarios.expect import (
+    REFUSAL_STATUSES, error_message, fail, items_of_type, ok_or_refused, output_text, response_object,
+)
 from contracts.scenarios.media import PUBLIC_IMAGE_URL, data_url, png_bytes
 from contracts.scenarios.registry import ScenarioContext, scenario
+from contracts.stream_rules import check_stream
 
 IMAGE_HEADER = "x-ms-oai-image-generation-deployment"
 
@@ -50,6 +53,17 @@ def input_base64(ctx: ScenarioContext) -> str:
     return f"answered {answer[:60]!r}"
 
 
+def _generation_request(ctx: ScenarioContext, **fields: object) -> tuple[dict, dict[str, str]]:
+    headers = {}
+    if ctx.target.profile == "azure-v1":
+        if not ctx.target.image_deployment:
+            raise NotApplicable("no image deployment configured (--image-deployment)")
+        headers[IMAGE_HEADER] = ctx.target.image_deployment
+    payload = body(ctx, input="Generate an image of a gray tabby cat hugging an otter with an orange scarf.",
+                   tools=[{"type": "image_generation"}], tokens=CONTENT_TOKENS, **fields)
+    return payload, headers
+
+
 @scenario(
     "images.generation",
     "image generation tool returns a decodable PNG",
@@ -57,13 +71,7 @@ def input_base64(ctx: ScenarioContext) -> str:
     "x-ms-oai-image-generation-deployment header; image_generation_call.result is base64 image data",
 )
 def generation(ctx: ScenarioContext) -> str:
-    headers = {}
-    if ctx.target.profile == "azure-v1":
-        if not ctx.target.image_deployment:
-            raise NotApplicable("no image deployment configured (--image-deployment)")
-        headers[IMAGE_HEADER] = ctx.target.image_deployment
-    payload = body(ctx, input="Generate an image of a gray tabby cat hugging an otter with an orange scarf.",
-                   tools=[{"type": "image_generation"}], tokens=CONTENT_TOKENS)
+    payload, headers = _generation_request(ctx)
     resp = post_response(ctx, payload, headers=headers)
     got = response_object(ok_or_refused(resp, "image generation"), "image generation", resp)
     calls = items_of_type(got, "image_generation_call")
@@ -79,3 +87,24 @@ def generation(ctx: ScenarioContext) -> str:
     if fmt != "PNG":
         raise fail(f"the generated image is {fmt}, expected PNG (the seed writes otter.png)", resp)
     return f"PNG {size[0]}x{size[1]}, {len(data)} bytes"
+
+
+@scenario(
+    "images.generation-streaming",
+    "the image generation tool in streaming mode",
+    "2026-05 image generation section + 'Momenteel niet ondersteund': the image generation tool does not "
+    "support streaming; stream partial images with the images API instead",
+    feature="image_generation_streaming",
+)
+def generation_streaming(ctx: ScenarioContext) -> str:
+    payload, headers = _generation_request(ctx, stream=True)
+    result = ctx.session.stream("POST", "responses", json_body=payload, headers=headers)
+    if result.status in REFUSAL_STATUSES:
+        detail = error_message(result.error_body) or str(result.error_body)[:160]
+        raise Unsupported(f"stream=true with the image_generation tool refused with HTTP {result.status}: {detail}")
+    if result.status != 200:
+        raise fail(f"stream=true with the image_generation tool answered HTTP {result.status}")
+    problems = check_stream(result.events)
+    if problems:
+        raise fail("the image generation stream is malformed: " + "; ".join(map(str, problems[:4])))
+    return f"streamed {len(result.events)} events"

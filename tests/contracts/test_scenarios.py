@@ -47,8 +47,10 @@ def test_default_profile_passes_completely_against_the_emulator(emulator: Emulat
     results = run_scenarios(target_for(emulator), on_result=lambda r: seen.append(r.id))
     assert seen == [r.id for r in results] == scenario_ids()
     assert not [r for r in results if r.is_failure], failures(results)
-    # Every scenario applies to the emulator with a reasoning deployment and an image deployment.
-    assert {r.outcome for r in results} == {Outcome.passed}, [(r.id, r.outcome.value) for r in results]
+    # Every scenario applies to the emulator with a reasoning deployment and an image deployment; the only
+    # refusal is the one both doc pages list (the image generation tool in streaming mode).
+    not_passed = {r.id: r.outcome for r in results if r.outcome != Outcome.passed}
+    assert not_passed == {"images.generation-streaming": Outcome.expected_unsupported}, not_passed
     assert all(r.layer == Layer.scenario and r.doc_rule for r in results)
     catalog = run_catalog_checks(target_for(emulator))
     assert not [r for r in catalog if r.is_failure], failures(catalog)

@@ -26,7 +26,7 @@ from bridge.upstream_errors import ToolInputError
 FILE_ID = re.compile(r"^(?:file|assistant)-[A-Za-z0-9_-]+$")
 IMAGE_MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp", "GIF": "image/gif"}
 IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
-UPLOAD_PURPOSE = "assistants"
+UPLOAD_PURPOSE: Literal["assistants"] = "assistants"
 
 Part = ResponseInputFileParam | ResponseInputImageParam
 How = Literal["inline_pdf", "uploaded_pdf", "inline_image", "image_url", "file_url", "file_id"]

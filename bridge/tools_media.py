@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError
 from mcp.types import CallToolResult, InputRequiredResult, ToolAnnotations
+from openai.types import FilePurpose
 from pydantic import BaseModel, Field
 
 from bridge.approvals import submit_approvals
@@ -85,7 +86,7 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
     async def upload_file(
         path: Annotated[str, Field(description="Local file path inside the allowed roots (relative paths start there)")],
         purpose: Annotated[
-            str,
+            FilePurpose,
             Field(description="Files API purpose; 'assistants' is what the docs prescribe for PDF input"),
         ] = UPLOAD_PURPOSE,
     ) -> Annotated[CallToolResult, UploadResult]:
@@ -98,7 +99,7 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
         local = read_local_file(path, ctx.settings, field="path")
         media_type = "application/pdf" if local.data.startswith(b"%PDF-") else sniff_image(local.data)
         uploaded = await ctx.client.files.create(
-            file=(local.name, local.data, media_type or "application/octet-stream"), purpose=purpose  # type: ignore[arg-type]
+            file=(local.name, local.data, media_type or "application/octet-stream"), purpose=purpose
         )
         result = UploadResult(
             file_id=uploaded.id,

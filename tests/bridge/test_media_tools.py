@@ -122,6 +122,9 @@ async def test_upload_with_user_data_is_refused_with_the_documented_reason(emula
         result = await client.call_tool("upload_file", {"path": "notes.pdf", "purpose": "user_data"})
     assert result.is_error
     assert "purpose: 'user_data' is not supported" in text_of(result) and "purpose='assistants'" in text_of(result)
+    async with bridge_client(media_context(emulator, tmp_path)) as client:
+        unknown = await client.call_tool("upload_file", {"path": "notes.pdf", "purpose": "archive"})
+    assert unknown.is_error and "purpose" in text_of(unknown) and "'assistants'" in text_of(unknown)
 
 
 async def test_generate_image_returns_thumbnail_link_and_png_readable_as_resource(

@@ -63,7 +63,7 @@ def code_interpreter_call(tool: dict, include: list[str], context: list[dict], t
     run = plan_code(text)
     outputs = [{"type": "logs", "logs": run.logs}] if "code_interpreter_call.outputs" in include else None
     item = {"id": new_id("ci"), "type": "code_interpreter_call", "status": "completed",
-            "container_id": container_id, "code": run.code, "outputs": outputs}  # fmt: skip
+            "container_id": container_id, "code": run.code, "outputs": outputs}
     return item, [
         run.fact,
         f"The code interpreter call used container {container_id} (emulated: the emulator works the result out "

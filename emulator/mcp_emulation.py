@@ -145,7 +145,7 @@ def mcp_items(tool: dict, name: str | None, context: list[dict], text: str) -> t
     arguments = json.dumps(arguments_for(target["input_schema"], text))
     if needs_approval(tool, target["name"]):
         request = {"id": new_id("mcpr"), "type": "mcp_approval_request", "server_label": label,
-                   "name": target["name"], "arguments": arguments}  # fmt: skip
+                   "name": target["name"], "arguments": arguments}
         return [*items, request], [], True
     return [*items, mcp_call(tool, label, target["name"], arguments, None)], [mcp_fact(tool, label, target["name"])], False
 
@@ -169,12 +169,3 @@ def approval_items(context: list[dict], new_input: list[dict], tools: list[dict]
             facts.append(f"The call to MCP tool {name} on server '{label}' was denied{reason}, so it was not made.")
     return items, facts, bool(pairs)
 
-
-def redact_tool(tool: dict) -> dict:
-    """A tool config safe to echo in a response: header values and OAuth tokens removed."""
-    if tool.get("type") != "mcp":
-        return tool
-    safe = {k: v for k, v in tool.items() if k != "authorization"}
-    if "headers" in safe:
-        safe["headers"] = None
-    return safe

@@ -159,7 +159,7 @@ def _call_tools(body: dict, context: list[dict], choice: _Choice, text: str, ima
     for tool in chosen:
         arguments = json.dumps(arguments_for(tool.get("parameters"), text))
         plan.items.append({"id": new_id("fc"), "type": "function_call", "status": "completed",
-                           "call_id": new_id("call"), "name": tool["name"], "arguments": arguments})  # fmt: skip
+                           "call_id": new_id("call"), "name": tool["name"], "arguments": arguments})
         plan.needs_message = False
 
 

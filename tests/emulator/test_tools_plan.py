@@ -17,7 +17,6 @@ from PIL import Image
 from emulator.config import EmulatorConfig
 from emulator.errors import EmulatorError
 from emulator.file_store import FileStore
-from emulator.mcp_emulation import redact_tool
 from emulator.reasoning import is_reasoning_model
 from emulator.sealing import Sealer
 from emulator.tool_plan import ToolPlan, plan_tools
@@ -190,7 +189,6 @@ def test_mcp_never_requires_approval_lists_and_calls_without_contacting() -> Non
     assert result.needs_message is True and "never contacts https://contoso.com" in result.facts[0]
     everything = json.dumps([result.items, result.facts])
     assert "SECRET" not in everything
-    assert "SECRET" not in json.dumps(redact_tool(tool))
 
 
 def test_mcp_default_requires_approval_then_continues_on_approval() -> None:

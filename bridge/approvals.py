@@ -101,6 +101,13 @@ def continuation_kwargs(create_kwargs: dict[str, Any]) -> dict[str, Any]:
     return {key: create_kwargs[key] for key in CARRIED_OVER if key in create_kwargs}
 
 
+def approval_item(request_id: str, approve: bool, reason: str = "") -> McpApprovalResponse:
+    item: McpApprovalResponse = {"type": "mcp_approval_response", "approval_request_id": request_id, "approve": approve}
+    if reason:
+        item["reason"] = reason
+    return item
+
+
 async def submit_approvals(
     ctx: BridgeContext,
     response_id: str,
@@ -108,12 +115,7 @@ async def submit_approvals(
     create_kwargs: dict[str, Any],
 ) -> Response:
     """Continue `response_id` with one `mcp_approval_response` per (request id, approve, reason)."""
-    items: list[McpApprovalResponse] = []
-    for request_id, approve, reason in decisions:
-        item: McpApprovalResponse = {"type": "mcp_approval_response", "approval_request_id": request_id, "approve": approve}
-        if reason:
-            item["reason"] = reason
-        items.append(item)
+    items = [approval_item(request_id, approve, reason) for request_id, approve, reason in decisions]
     kwargs = continuation_kwargs(create_kwargs)
     return await ctx.client.responses.create(**kwargs, previous_response_id=response_id, input=items)
 

@@ -13,13 +13,13 @@ from mcp.types import CallToolResult, InputRequiredResult, ToolAnnotations
 from openai.types import FilePurpose
 from pydantic import BaseModel, Field
 
-from bridge.approvals import submit_approvals
-from bridge.attachments import UPLOAD_PURPOSE, Attachment, image_attachment, prepare_attachments, sniff_image
+from bridge.approvals import approval_item
+from bridge.attachments import UPLOAD_PURPOSE, Attachment, image_attachment, is_pdf, prepare_attachments, sniff_image
 from bridge.context import BridgeContext
 from bridge.create_run import run_create
 from bridge.images import URI_PREFIX, read_saved_image
 from bridge.local_files import read_local_file
-from bridge.result_format import ResponseResult, response_model, structured_result
+from bridge.result_format import ResponseResult, structured_result
 from bridge.settings import Mode
 from bridge.upstream_errors import ToolInputError, error_result, tool_errors
 
@@ -78,10 +78,7 @@ def _user_message(prompt: str, parts: list[Attachment]) -> list[dict[str, Any]]:
 def register(mcp: MCPServer, ctx: BridgeContext) -> None:
     """Register the media tools and the generated-image resource template on `mcp`."""
 
-    @mcp.tool(
-        title="Upload a file",
-        annotations=ToolAnnotations(readOnlyHint=False, destructiveHint=False, idempotentHint=False, openWorldHint=True),
-    )
+    @mcp.tool(title="Upload a file", annotations=CREATES)
     @tool_errors
     async def upload_file(
         path: Annotated[str, Field(description="Local file path inside the allowed roots (relative paths start there)")],
@@ -97,7 +94,7 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
         if purpose == "user_data" and ctx.mode is not Mode.OPENAI:
             raise ToolInputError(USER_DATA_REFUSAL)
         local = read_local_file(path, ctx.settings, field="path")
-        media_type = "application/pdf" if local.data.startswith(b"%PDF-") else sniff_image(local.data)
+        media_type = "application/pdf" if is_pdf(local.data) else sniff_image(local.data)
         uploaded = await ctx.client.files.create(
             file=(local.name, local.data, media_type or "application/octet-stream"), purpose=purpose
         )
@@ -203,6 +200,7 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
     @mcp.tool(title="Answer an MCP approval request", annotations=CREATES)
     @tool_errors
     async def approve_mcp_request(
+        mcp_ctx: Context,
         response_id: Annotated[str, Field(description="Id of the response that contains the approval request")],
         approval_request_id: Annotated[str, Field(description="`id` of the mcp_approval_request item")],
         approve: Annotated[bool, Field(description="true lets the model call the remote MCP tool; false denies it")],
@@ -212,11 +210,12 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
             list[dict[str, Any]] | None,
             Field(description="Tools of the original request (default: read back from the stored response)"),
         ] = None,
-    ) -> Annotated[CallToolResult, ResponseResult]:
+    ) -> Annotated[CallToolResult, ResponseResult] | InputRequiredResult:
         """Approve or deny a remote MCP tool call (mcp_approval_request) and continue the response.
 
         Sends an mcp_approval_response chained with previous_response_id, repeating the model and tools of
-        the original request, and returns the continued response (which may hold new approval requests).
+        the original request, and returns the continued response (new approval requests in it are put to
+        the user when the client supports elicitation, else listed for another approve_mcp_request).
         """
         kwargs: dict[str, Any] = {"model": model or ctx.default_model(), "tools": tools}
         if kwargs["model"] is None or kwargs["tools"] is None:
@@ -230,8 +229,8 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
             kwargs["model"] = kwargs["model"] or previous.model
             if kwargs["tools"] is None:
                 kwargs["tools"] = [t.model_dump(mode="json", exclude_none=True) for t in previous.tools or []]
-        response = await submit_approvals(ctx, response_id, [(approval_request_id, approve, reason)], kwargs)
-        return structured_result(response_model(response))
+        kwargs |= {"previous_response_id": response_id, "input": [approval_item(approval_request_id, approve, reason)]}
+        return await run_create(ctx, mcp_ctx, kwargs, stream=None, background=False)
 
     @mcp.resource(
         URI_PREFIX + "{name}",

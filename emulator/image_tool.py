@@ -1,7 +1,9 @@
 """The image generation tool in a Responses request: the documented checks, then the call item.
 
 Checks, in order: the tool's options (`size`, `quality`, `background`, `output_format`); streaming (the
-docs: the tool does not work in streaming mode); in Azure mode the `x-ms-oai-image-generation-deployment`
+docs: the tool does not work in streaming mode); the calling model, where the doc snapshot lists the models
+the tool can be used from (the older page: gpt-4o, ..., o3, gpt-5 and the gpt-5.1 series; an entry with a
+minor version such as gpt-5.1 stands for its series); in Azure mode the `x-ms-oai-image-generation-deployment`
 header, which must name an image deployment (`config.image_deployments`).
 """
 
@@ -42,21 +44,34 @@ def check_image_options(tool: dict, index: int) -> None:
         raise invalid(f"tools[{index}].output_format", "A transparent background needs output_format png or webp.")
 
 
-def image_model(tools: list[dict], body: dict, headers: Mapping[str, str], config: EmulatorConfig) -> str | None:
-    """The image model behind the request's image_generation tool (None without one), after the checks."""
+def image_model(
+    tools: list[dict], body: dict, model: str, headers: Mapping[str, str], config: EmulatorConfig
+) -> str | None:
+    """The image model behind the request's image_generation tool (None without one), after the checks.
+
+    `model` is the catalog model the request's deployment runs (the orchestrator)."""
     tool = next((t for t in tools if t.get("type") == "image_generation"), None)
     if tool is None:
         return None
-    if body.get("stream") and not catalog_snapshot(config.snapshot).supports_feature("image_generation_streaming"):
+    snapshot = catalog_snapshot(config.snapshot)
+    if body.get("stream") and not snapshot.supports_feature("image_generation_streaming"):
         raise invalid(
             "stream",
             "The image generation tool is not supported in streaming mode (a documented limitation); send the "
             "request without stream=true, or stream partial images with the images API directly.",
             code="unsupported_value",
         )
+    orchestrators = snapshot.image_generation_orchestrators
+    if orchestrators and not any(model == o or ("." in o and model.startswith(f"{o}-")) for o in orchestrators):
+        raise invalid(
+            "model",
+            f"The image generation tool cannot be used from {model} in this API version (doc snapshot "
+            f"{snapshot.id}); use a deployment of one of: {', '.join(orchestrators)}.",
+            code="unsupported_value",
+        )
     if not config.azure_mode:
         return str(tool.get("model") or "gpt-image-1")
-    deployments = config.image_deployments or {m: m for m in catalog_snapshot(config.snapshot).image_generation_models}
+    deployments = config.image_deployments or {m: m for m in snapshot.image_generation_models}
     deployment = next((v for k, v in headers.items() if k.lower() == IMAGE_DEPLOYMENT_HEADER), None)
     known = ", ".join(sorted(deployments))
     if not deployment:

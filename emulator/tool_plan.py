@@ -66,7 +66,7 @@ def plan_tools(
     del files
     tools = _checked_tools(body.get("tools"))
     plan = ToolPlan()
-    images = image_model(tools, body, headers, config)
+    images = image_model(tools, body, model, headers, config)
     plan.facts.extend(carried_reasoning_facts(context, new_input, sealer))
     text = _latest_user_text(new_input)
     continuing = _function_outputs(context, new_input, plan)

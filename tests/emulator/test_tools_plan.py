@@ -301,3 +301,16 @@ def test_tampered_reasoning_is_400_naming_the_field() -> None:
     with pytest.raises(EmulatorError) as err:
         plan(body, [user("again"), bad], model="o3")
     assert err.value.status == 400 and err.value.param == "input[1].encrypted_content"
+
+
+def test_older_snapshot_limits_which_models_can_call_image_generation() -> None:
+    older = EmulatorConfig(snapshot="2025-12")
+    body = {"tools": [{"type": "image_generation"}]}
+    for model in ("o3", "gpt-4.1-nano", "gpt-5", "gpt-5.1-chat"):
+        items = plan(body, [user("Draw a cat")], model=model, headers=IMAGE_HEADERS, config=older).items
+        assert items[-1]["type"] == "image_generation_call"
+    with pytest.raises(EmulatorError) as err:
+        plan(body, [user("Draw a cat")], model="o4-mini", headers=IMAGE_HEADERS, config=older)
+    assert err.value.param == "model" and "gpt-4.1-nano" in err.value.message
+    newer = plan(body, [user("Draw a cat")], model="gpt-5.2", headers=IMAGE_HEADERS)  # the newer page lists none
+    assert newer.items[-1]["type"] == "image_generation_call"

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
+
+# pypdf logs a warning per repaired defect; a client's malformed PDF must not flood the emulator's log.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
 @dataclass(frozen=True)
@@ -17,6 +22,12 @@ class PdfFacts:
 
 def extract_pdf_text(data: bytes) -> PdfFacts:
     """Page count and text of a PDF; ValueError (saying what was received) for anything else."""
+    return _extract(data)
+
+
+# A chained conversation re-reads its earlier PDFs on every turn (answer and token count): parse each once.
+@lru_cache(maxsize=32)
+def _extract(data: bytes) -> PdfFacts:
     if not data.lstrip()[:5] == b"%PDF-":
         head = data[:8]
         raise ValueError(f"the data is not a PDF (it should start with %PDF-, it starts with {head!r})")

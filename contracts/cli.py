@@ -18,7 +18,7 @@ from contracts.profiles import PROFILES, ProfileError, rules_for
 from contracts.target import Target
 
 DEFAULT_KEY_ENV = {"azure-v1": "AZURE_OPENAI_API_KEY", "openai": "OPENAI_API_KEY", "open-responses": None}
-EMULATOR_DEPLOYMENT = "gpt-4o"
+EMULATOR_DEPLOYMENT = "o4-mini"  # a reasoning model: the encrypted-reasoning scenario applies too
 EMULATOR_KEY = "emulator-key"
 SECRET_FLAGS = ("--api-key", "--bearer", "--token", "--key", "--password")
 
@@ -98,7 +98,7 @@ def _credential(args: argparse.Namespace) -> tuple[str, str | None]:
 
 
 @contextlib.contextmanager
-def _target(args: argparse.Namespace) -> Iterator[Target]:
+def open_target(args: argparse.Namespace) -> Iterator[Target]:
     """The target the flags describe; with --emulator, a running in-process emulator for the block's duration."""
     if args.emulator == bool(args.base_url):
         raise UsageError("give exactly one of --base-url URL or --emulator")
@@ -143,7 +143,7 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         layers = runner.parse_layers(args.layers)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    with _target(args) as target:
+    with open_target(args) as target:
         progress = report.LiveProgress(console, layers, mask=target.mask_secrets)
         live = contextlib.nullcontext() if args.no_progress else progress
         with live:

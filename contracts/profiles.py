@@ -17,6 +17,7 @@ from contracts.target import AuthKind, Profile, Target
 # from the document so that generated requests look like OpenAI ones and OpenAI answers are not judged on them.
 AZURE_ONLY_PARAMETERS = frozenset({"api-version", "x-ms-oai-image-generation-deployment"})
 AZURE_ONLY_RESPONSE_HEADERS = frozenset({"apim-request-id"})
+AZURE_UNSUPPORTED_FILE_PURPOSES = frozenset({"user_data"})
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
@@ -106,9 +107,24 @@ def document_for(target: Target, *, loader: Callable[[], dict[str, Any]] = built
         )
     else:
         document = loader()
-    if rules.name != "azure-v1":
+    if rules.name == "azure-v1":
+        apply_azure_limits(document)
+    else:
         strip_azure(document)
     return document
+
+
+def apply_azure_limits(document: dict[str, Any]) -> None:
+    """Narrow the document where the Azure pages document a refusal, so valid requests stay acceptable.
+
+    Both seeds: file purpose `user_data` is not supported (upload with `purpose=assistants`).
+    """
+    purpose = (
+        document.get("components", {}).get("schemas", {}).get("CreateFileRequest", {}).get("properties", {})
+        .get("purpose", {})
+    )
+    if isinstance(purpose.get("enum"), list):
+        purpose["enum"] = [value for value in purpose["enum"] if value not in AZURE_UNSUPPORTED_FILE_PURPOSES]
 
 
 def strip_azure(document: dict[str, Any]) -> None:

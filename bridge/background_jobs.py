@@ -49,7 +49,7 @@ async def wait(
     Every poll sends a heartbeat (elapsed, budget, status) so the client sees the call is alive.
     """
     start = time.monotonic()
-    interval = 0.2
+    interval = 0.05
     response = first or await client.responses.retrieve(response_id)
     while response.status in ACTIVE_STATUSES:
         elapsed = time.monotonic() - start

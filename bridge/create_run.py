@@ -4,13 +4,15 @@ How a create runs (the bridge's choice, documented in the README):
 - `background=true` from the caller: start the job (streamed, so that it can be replayed later with
   resume_response_stream) and return its id at once.
 - otherwise, when the response may be stored (`store` not false), the bridge creates it with
-  `background=true` itself: that is what lets it resume a cut stream, cancel upstream when the MCP call
-  is cancelled, and hand back a job id when the time budget runs out. The caller still gets the finished
-  response in the same call whenever it finishes within the budget.
-- streamed (progress notifications) when the caller asked for `stream`, or by default when the client
-  sent a progress token; polled with heartbeats otherwise. The docs list image generation as unsupported
-  in streaming, so a request with the image_generation tool is polled.
-- `store=false`: a plain request (nothing to resume or poll), cut off at the budget with an explanation.
+  `background=true, stream=true` itself: that is what lets it resume a cut stream, cancel upstream when
+  the MCP call is cancelled, and hand back a job id when the time budget runs out; reading the stream
+  also gives the answer the moment it is done (no polling delay). Text deltas go out as progress
+  notifications when the client sent a progress token. The caller still gets the finished response in
+  the same call whenever it finishes within the budget.
+- `stream=false`, or a request with the image_generation tool (the docs list image generation as
+  unsupported in streaming): background job polled with progress heartbeats.
+- `store=false`: nothing can be resumed or polled; streamed without background when the client wants
+  progress (or `stream=true`), a plain request otherwise; cut off at the budget with an explanation.
 """
 
 from __future__ import annotations
@@ -95,7 +97,10 @@ async def run_create(
     if not streamable:
         kwargs["extra_headers"] = {**bctx.image_headers(), **kwargs.get("extra_headers", {})}
         stream = False
-    want_stream = stream if stream is not None else progress_requested(mcp_ctx)
+    if storable:
+        want_stream = stream is not False
+    else:
+        want_stream = stream if stream is not None else progress_requested(mcp_ctx)
     info = RunInfo()
     started = time.monotonic()
 

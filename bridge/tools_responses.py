@@ -47,8 +47,9 @@ Tools = Annotated[
 Stream = Annotated[
     bool | None,
     Field(
-        description="Stream the answer as progress notifications. Default: stream when the client asked "
-        "for progress (sent a progress token)."
+        description="Text deltas go out as progress notifications when you send a progress token. Default: "
+        "stream upstream (resumable, cancellable); false: poll a background job instead. With store=false "
+        "the default streams only when a progress token was sent."
     ),
 ]
 
@@ -239,7 +240,8 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
         return structured_result(
             CompactResult(
                 compaction_id=compacted.id,
-                output=[item.model_dump(mode="json", exclude_none=True) for item in compacted.output],
+                # warnings=False: the SDK types compacted user messages as output messages.
+                output=[item.model_dump(mode="json", exclude_none=True, warnings=False) for item in compacted.output],
                 usage=compacted.usage.model_dump(mode="json") if compacted.usage else None,
             )
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any, ParamSpec
@@ -110,6 +111,8 @@ def tool_errors(fn: Callable[P, Awaitable[CallToolResult]]) -> Callable[P, Await
         except (openai.APIError, json.JSONDecodeError) as exc:
             return error_result(describe(exc, _as_id(response_id)), _as_id(response_id))
 
+    # The docstring is the tool's description: drop the source indentation.
+    wrapper.__doc__ = inspect.cleandoc(fn.__doc__ or "")
     return wrapper
 
 

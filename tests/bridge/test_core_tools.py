@@ -91,15 +91,21 @@ async def test_streamed_create_forwards_deltas_in_order(bridge: BridgeHTTPServer
     assert body["stream"]["resumes"] == 0 and body["stream"]["events"] >= len(progress.deltas())
 
 
-async def test_create_without_progress_token_polls_a_background_job(
+async def test_create_without_progress_token_still_streams_upstream(
     bridge: BridgeHTTPServer, clean_emulator: EmulatorServer
 ) -> None:
     async with http_session(bridge.url) as session:
         body = data(await session.call_tool("create_response", {"input": "Hello", "instructions": "Be brief"}))
-    assert body["status"] == "completed" and body["output_text"]
-    assert body["stream"] is None and body["usage"]["output_tokens"] > 0
-    paths = [(entry["method"], entry["path"]) for entry in admin(clean_emulator, "GET", "requests")["data"]]
-    assert ("POST", "/openai/v1/responses") in paths
+        polled = data(await session.call_tool("create_response", {"input": "Hello", "stream": False}))
+        plain = data(await session.call_tool("create_response", {"input": "Hello", "store": False}))
+    assert body["status"] == "completed" and body["output_text"] and body["usage"]["output_tokens"] > 0
+    assert body["stream"]["events"] > 0
+    assert polled["status"] == "completed" and polled["stream"] is None
+    assert polled["output_text"] == plain["output_text"] == "You said: \"Hello\"."
+    assert "Be brief" in body["output_text"]
+    log = admin(clean_emulator, "GET", "requests")["data"]
+    polls = [e for e in log if e["method"] == "GET" and polled["response_id"] in e["path"]]
+    assert polls, "stream=false polls the background job"
 
 
 async def test_retrieve_list_items_delete(bridge: BridgeHTTPServer) -> None:

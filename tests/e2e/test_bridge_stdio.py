@@ -89,11 +89,3 @@ async def test_stdio_tour_without_leaking_the_key(secret_emulator: EmulatorServe
     assert texts and not any(SECRET in text for text in texts)
     assert SECRET not in stderr_path.read_text()
 
-
-async def test_stdio_with_in_process_emulator(tmp_path: Path) -> None:
-    """`responses-bridge --emulator` (stdio): no endpoint configuration needed."""
-    with (tmp_path / "stderr.log").open("w") as errlog:
-        async with stdio_session({}, errlog, args=("--emulator",), cwd=tmp_path) as session:
-            result = await session.call_tool("create_response", {"input": "Hello emulator"})
-    assert not result.is_error, result.content[0].text
-    assert "Hello emulator" in result.structured_content["output_text"]

@@ -14,15 +14,14 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from emulator.store import Store
+from emulator.store import INTERRUPTED_ERROR
 
 if TYPE_CHECKING:
     from emulator.runner import Run
 
 
 class Jobs:
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self) -> None:
         self._runs: dict[str, "Run"] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -37,7 +36,7 @@ class Jobs:
                 del self._runs[run.id]
 
         task.add_done_callback(forget)
-        run.task = task  # type: ignore[attr-defined]
+        run.task = task
         return task
 
     def get(self, response_id: str) -> "Run | None":
@@ -48,18 +47,19 @@ class Jobs:
         run = self._runs.get(response_id)
         if run is None:
             return None
-        task: asyncio.Task[None] = run.task  # type: ignore[attr-defined]
-        task.cancel()
-        await asyncio.wait({task})
-        if not run.finished.is_set():  # cancelled before its first step: nothing recorded the state yet
-            run.response["status"] = "cancelled"
-            run.save()
-            run.finished.set()
+        assert run.task is not None
+        run.task.cancel()
+        await asyncio.wait({run.task})
+        await run.stop_unstarted("cancelled")
         return run
 
     async def shutdown(self) -> None:
-        for run in list(self._runs.values()):
+        runs = list(self._runs.values())
+        for run in runs:
             run.interrupted = True
-            run.task.cancel()  # type: ignore[attr-defined]
+            if run.task is not None:
+                run.task.cancel()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+        for run in runs:
+            await run.stop_unstarted("failed", dict(INTERRUPTED_ERROR))

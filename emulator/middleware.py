@@ -2,7 +2,7 @@
 
 Order for an API request (`/openai/v1/...`, `/v1/...`) or an admin request (`/_emulator/...`):
 1. give it a request id; every response gets `apim-request-id`, `x-request-id`, `x-ms-region` (and
-   `x-ms-client-request-id` echoed when sent);
+   `x-ms-client-request-id` echoed when sent); API answers also get fixed `x-ratelimit-remaining-*`;
 2. `api-version` on `/openai/v1/` must be `v1` or `preview` when present (400 otherwise);
 3. authenticate (emulator.auth) — 401 with Azure's bodies;
 4. API requests only: pick the fault (emulator.faults); a `status` fault answers at once, `slow_first_byte`
@@ -27,6 +27,7 @@ from emulator.state import EmulatorState
 API_PREFIXES = ("/openai/v1/", "/v1/")
 ADMIN_PREFIX = "/_emulator/"
 API_VERSIONS = ("v1", "preview")
+RATE_LIMIT_HEADERS = [(b"x-ratelimit-remaining-requests", b"999"), (b"x-ratelimit-remaining-tokens", b"999999")]
 
 
 class EmulatorMiddleware:
@@ -59,6 +60,8 @@ class EmulatorMiddleware:
         path: str = scope["path"]
         is_api = path.startswith(API_PREFIXES) or path.rstrip("/") in ("/openai/v1", "/v1")
         is_admin = path.startswith(ADMIN_PREFIX)
+        if is_api:  # Azure sends these on every API answer; the emulator never throttles by itself
+            extra += RATE_LIMIT_HEADERS
         if not (is_api or is_admin):
             await self.app(scope, receive, send_with_headers)
             return

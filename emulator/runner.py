@@ -55,6 +55,7 @@ class Run:
         self.fail_code = fail_code or "server_error"
         self.events: list[dict[str, Any]] = []
         self.finished = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None  # set by emulator.background.Jobs.start
         self.interrupted = False  # set when the emulator shuts down under a running job
         self._changed = asyncio.Condition()
         self._builder = EventBuilder()
@@ -115,6 +116,16 @@ class Run:
             self.finished.set()
             async with self._changed:
                 self._changed.notify_all()
+
+    async def stop_unstarted(self, status: str, error: dict[str, Any] | None = None) -> None:
+        """Record the end of a run whose task was cancelled before its first step (nothing else will)."""
+        if self.finished.is_set():
+            return
+        self.response.update(status=status, error=error)
+        self.save()
+        self.finished.set()
+        async with self._changed:
+            self._changed.notify_all()
 
     async def _fail(self, code: str, message: str) -> None:
         self.response.update(status="failed", error={"code": code, "message": message})

@@ -35,7 +35,7 @@ class EmulatorState:
             files=FileStore(config.db_path),
             sealer=Sealer(config.sealing_secret),
             deployments=Deployments(config),
-            jobs=Jobs(store),
+            jobs=Jobs(),
             faults=FaultBoard(config.fault),
             requests=RequestLog(config.request_log_size),
         )

@@ -3,8 +3,9 @@
 `EventBuilder` numbers events from 0 (`sequence_number`) in the order it builds them; every event has
 `type` and `sequence_number`. The order a producer follows (see emulator.runner):
 
-    [response.queued]            background + stream only
-    response.created
+    response.created             (status `queued` for background requests)
+    [response.queued]            background only; after response.created, because the openai SDK's stream
+                                 accumulator requires response.created to come first
     response.in_progress
     per output item:
       response.output_item.added

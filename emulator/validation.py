@@ -44,7 +44,10 @@ def check_create(body: dict[str, Any]) -> None:
     if not isinstance(body.get("model"), str) or not body["model"]:
         raise invalid("model", "`model` is required: the name of your model deployment.",
                       code="missing_required_parameter")
-    if body.get("input") is None and not body.get("previous_response_id") and not body.get("conversation"):
+    if body.get("conversation") is not None:
+        raise invalid("conversation", "The emulator does not implement the Conversations API; chain turns with "
+                      "`previous_response_id` or pass earlier output items in `input`.", code="unsupported_parameter")
+    if body.get("input") is None and not body.get("previous_response_id"):
         raise invalid("input", "`input` is required: a string or an array of input items.",
                       code="missing_required_parameter")
     for name in ("stream", "background", "store", "parallel_tool_calls"):

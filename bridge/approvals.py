@@ -64,6 +64,7 @@ class ApprovalDecision(BaseModel):
 
 
 Transport = Literal["request", "input_required"]
+Continue = Callable[[dict[str, Any]], Awaitable[Response]]
 
 
 def pending_requests(response: Response) -> list[McpApprovalRequest]:
@@ -113,11 +114,18 @@ async def submit_approvals(
     response_id: str,
     decisions: Iterable[tuple[str, bool, str]],
     create_kwargs: dict[str, Any],
+    continue_with: Continue | None = None,
 ) -> Response:
-    """Continue `response_id` with one `mcp_approval_response` per (request id, approve, reason)."""
+    """Continue `response_id` with one `mcp_approval_response` per (request id, approve, reason).
+
+    `continue_with(kwargs)` performs the create (e.g. the caller's budgeted, streamed run); default: a plain
+    `responses.create`.
+    """
     items = [approval_item(request_id, approve, reason) for request_id, approve, reason in decisions]
-    kwargs = continuation_kwargs(create_kwargs)
-    return await ctx.client.responses.create(**kwargs, previous_response_id=response_id, input=items)
+    kwargs = {**continuation_kwargs(create_kwargs), "previous_response_id": response_id, "input": items}
+    if continue_with is not None:
+        return await continue_with(kwargs)
+    return await ctx.client.responses.create(**kwargs)
 
 
 async def resolve_approvals(
@@ -127,6 +135,7 @@ async def resolve_approvals(
     create_kwargs: dict[str, Any],
     *,
     rounds_done: int = 0,
+    continue_with: Continue | None = None,
 ) -> Response | InputRequiredResult:
     """Ask the user about every pending approval request and continue the response until none is left.
 
@@ -148,13 +157,13 @@ async def resolve_approvals(
                 decisions.append((request.id, outcome.data.approve, outcome.data.reason))
             else:
                 decisions.append((request.id, False, f"the user chose to {outcome.action}"))
-        response = await submit_approvals(ctx, response.id, decisions, create_kwargs)
+        response = await submit_approvals(ctx, response.id, decisions, create_kwargs, continue_with)
         rounds += 1
     return response
 
 
 async def resume_approvals(
-    ctx: BridgeContext, mcp_ctx: Context, create_kwargs: dict[str, Any]
+    ctx: BridgeContext, mcp_ctx: Context, create_kwargs: dict[str, Any], continue_with: Continue | None = None
 ) -> Response | InputRequiredResult | None:
     """On a retried call carrying answers to our approval questions: submit them and carry on.
 
@@ -171,8 +180,10 @@ async def resume_approvals(
             # The client retried without answering: ask again, from the same point.
             return InputRequiredResult(input_requests=_questions(state["questions"]), request_state=mcp_ctx.request_state)
         decisions.append(_decision(request_id, answer))
-    response = await submit_approvals(ctx, state["response_id"], decisions, create_kwargs)
-    return await resolve_approvals(ctx, mcp_ctx, response, create_kwargs, rounds_done=state["round"] + 1)
+    response = await submit_approvals(ctx, state["response_id"], decisions, create_kwargs, continue_with)
+    return await resolve_approvals(
+        ctx, mcp_ctx, response, create_kwargs, rounds_done=state["round"] + 1, continue_with=continue_with
+    )
 
 
 async def run_with_approvals(
@@ -180,12 +191,17 @@ async def run_with_approvals(
     mcp_ctx: Context,
     create_kwargs: dict[str, Any],
     create: Callable[[], Awaitable[Response]],
+    continue_with: Continue | None = None,
 ) -> Response | InputRequiredResult:
-    """`create()` (or resume a retried approval round) and resolve approvals: the whole flow for a tool."""
-    resumed = await resume_approvals(ctx, mcp_ctx, create_kwargs)
+    """`create()` (or resume a retried approval round) and resolve approvals: the whole flow for a tool.
+
+    `continue_with(kwargs)`, when given, runs each approval continuation (kwargs complete: model, tools,
+    previous_response_id, input) the way `create` runs the first request, e.g. inside the time budget.
+    """
+    resumed = await resume_approvals(ctx, mcp_ctx, create_kwargs, continue_with)
     if resumed is not None:
         return resumed
-    return await resolve_approvals(ctx, mcp_ctx, await create(), create_kwargs)
+    return await resolve_approvals(ctx, mcp_ctx, await create(), create_kwargs, continue_with=continue_with)
 
 
 def _input_key(request_id: str) -> str:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
+import pytest
+
 from mcp.types import ClientCapabilities, ElicitationCapability, FormElicitationCapability, UrlElicitationCapability
 from openai.types.responses.response_output_item import McpApprovalRequest
 
-from bridge.approvals import approval_message, continuation_kwargs, elicitation_transport
+from bridge.approvals import approval_message, continuation_kwargs, elicitation_transport, submit_approvals
 
 
 def fake_ctx(elicitation: ElicitationCapability | None, version: str, can_send: bool = True) -> SimpleNamespace:
@@ -54,3 +56,33 @@ def test_continuation_repeats_settings_but_not_input_or_chaining() -> None:
     assert continuation_kwargs(kwargs) == {
         "model": "gpt-4o", "tools": [{"type": "mcp"}], "instructions": "be brief", "extra_headers": {"x": "1"},
     }
+
+
+@pytest.mark.anyio
+async def test_continuation_runs_through_the_callers_create_when_given() -> None:
+    seen: list[dict] = []
+
+    async def continue_with(kwargs: dict) -> str:  # stands in for the caller's budgeted run
+        seen.append(kwargs)
+        return "continued"
+
+    ctx = SimpleNamespace(client=None)  # a plain create would fail: the hook must be used
+    result = await submit_approvals(
+        ctx,  # type: ignore[arg-type]
+        "resp_1",
+        [("mcpr_a", True, ""), ("mcpr_b", False, "no")],
+        {"model": "gpt-4o", "tools": [{"type": "mcp"}], "input": "old", "stream": True},
+        continue_with,  # type: ignore[arg-type]
+    )
+    assert result == "continued"
+    assert seen == [
+        {
+            "model": "gpt-4o",
+            "tools": [{"type": "mcp"}],
+            "previous_response_id": "resp_1",
+            "input": [
+                {"type": "mcp_approval_response", "approval_request_id": "mcpr_a", "approve": True},
+                {"type": "mcp_approval_response", "approval_request_id": "mcpr_b", "approve": False, "reason": "no"},
+            ],
+        }
+    ]

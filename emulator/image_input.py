@@ -1,7 +1,8 @@
 """Facts about an `input_image`: what the emulator's model can truthfully say about it.
 
-Data URLs are decoded with Pillow (format, width x height, byte size). Remote URLs are never fetched:
-the emulator works offline, and the facts say so.
+Data URLs are decoded with Pillow (format, width x height, byte size, and the name of the average colour,
+so an answer can say "mostly red" as a vision model would). Remote URLs are never fetched: the emulator
+works offline, and the facts say so.
 """
 
 from __future__ import annotations
@@ -11,10 +12,16 @@ import binascii
 import io
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageStat, UnidentifiedImageError
 
 # The docs list PNG, JPEG and WebP for vision models; GIF is accepted by OpenAI for non-animated images.
 SUPPORTED_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
+# Named reference colours; an image is "mostly" the one nearest to its average colour.
+_COLOURS = {
+    "black": (0, 0, 0), "white": (255, 255, 255), "gray": (128, 128, 128), "red": (220, 30, 40),
+    "orange": (245, 140, 20), "yellow": (240, 220, 40), "green": (40, 170, 60), "cyan": (40, 200, 210),
+    "blue": (30, 70, 220), "purple": (130, 50, 170), "pink": (240, 130, 180), "brown": (130, 80, 40),
+}
 
 
 @dataclass(frozen=True)
@@ -25,13 +32,14 @@ class ImageFacts:
     width: int | None = None
     height: int | None = None
     byte_size: int | None = None
+    colour: str | None = None  # name of the nearest reference colour to the average pixel
 
     def sentence(self) -> str:
         if self.source == "url":
             return (
                 f"an image at {self.url} (not fetched: the emulator is offline, so its content is unknown)"
             )
-        return f"a {self.format} image, {self.width}x{self.height} pixels, {self.byte_size} bytes"
+        return f"a {self.format} image, {self.width}x{self.height} pixels, {self.byte_size} bytes, mostly {self.colour}"
 
 
 def decode_data_url(url: str) -> tuple[str, bytes]:
@@ -60,7 +68,17 @@ def image_bytes_facts(data: bytes) -> ImageFacts:
         raise ValueError(f"the image data is damaged ({exc}); send a complete PNG, JPEG or WebP file") from None
     if fmt not in SUPPORTED_FORMATS:
         raise ValueError(f"unsupported image format {fmt}; send PNG, JPEG or WebP")
-    return ImageFacts(source="data", format=fmt, width=width, height=height, byte_size=len(data))
+    colour = _average_colour(data)
+    return ImageFacts(source="data", format=fmt, width=width, height=height, byte_size=len(data), colour=colour)
+
+
+def _average_colour(data: bytes) -> str:
+    with Image.open(io.BytesIO(data)) as img:  # verify() above leaves the first image unusable
+        img.thumbnail((64, 64))
+        rgba = img.convert("RGBA")
+    white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+    mean = ImageStat.Stat(Image.alpha_composite(white, rgba).convert("RGB")).mean  # transparency shows as white
+    return min(_COLOURS, key=lambda name: sum((a - b) ** 2 for a, b in zip(mean, _COLOURS[name])))
 
 
 def image_url_facts(image_url: str) -> ImageFacts:

@@ -46,7 +46,7 @@ def test_text_parts_give_their_text(part: dict, text: str, files: FileStore) -> 
 def test_inline_images_are_decoded(fmt: str, media: str, files: FileStore) -> None:
     data = image_bytes(fmt, (64, 48))
     text = describe_part({"type": "input_image", "image_url": data_url(media, data)}, files)
-    assert text == f"Image: a {fmt} image, 64x48 pixels, {len(data)} bytes"
+    assert text == f"Image: a {fmt} image, 64x48 pixels, {len(data)} bytes, mostly red"
 
 
 def test_remote_image_urls_are_not_fetched(files: FileStore) -> None:
@@ -122,6 +122,15 @@ def test_describe_content_joins_parts_and_passes_strings(files: FileStore) -> No
     assert describe_content("plain", files) == "plain"
     text = describe_content(content, files, "input[0].content")
     assert text.startswith("Summarize this PDF.\nImage: an image at https://x.test/a.png")
+
+
+@pytest.mark.parametrize(
+    ("rgb", "name"), [((250, 250, 250), "white"), ((10, 40, 200), "blue"), ((30, 160, 50), "green"), ((0, 0, 0), "black")]
+)
+def test_the_average_colour_is_named(rgb: tuple[int, int, int], name: str) -> None:
+    buf = io.BytesIO()
+    Image.new("RGB", (20, 20), rgb).save(buf, format="PNG")
+    assert image_url_facts(data_url("image/png", buf.getvalue())).colour == name
 
 
 def test_image_facts_for_a_gif_and_an_rgba_png() -> None:

@@ -133,7 +133,8 @@ async def test_generate_image_returns_thumbnail_link_and_png_readable_as_resourc
     # The emulator (Azure dialect) only generates when x-ms-oai-image-generation-deployment is sent.
     async with bridge_client(media_context(emulator, tmp_path)) as client:
         result = await client.call_tool(
-            "generate_image", {"prompt": "A gray tabby cat hugging an otter with an orange scarf.", "size": "1024x1024"}
+            "generate_image",
+            {"prompt": "A gray tabby cat hugging an otter with an orange scarf.", "size": "1536x1024", "quality": "low"},
         )
         data = structured(result)
         thumbs = [b for b in result.content if isinstance(b, ImageContent)]
@@ -151,6 +152,8 @@ async def test_generate_image_returns_thumbnail_link_and_png_readable_as_resourc
     assert links[0].uri == image["uri"] == f"image://generated/{saved.name}"
     assert links[0].meta and links[0].meta["file_uri"] == saved.as_uri()
     assert image["revised_prompt"]
+    # The requested options reached the image_generation tool.
+    assert (image["width"], image["height"], image["size"], image["quality"]) == (1536, 1024, "1536x1024", "low")
     # Readable back through the resource template, byte for byte.
     [content] = read.contents
     assert isinstance(content, BlobResourceContents) and content.mime_type == "image/png"

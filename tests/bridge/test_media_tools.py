@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openai
 import pytest
-from tests.bridge.conftest import BridgeHTTPServer
+from tests.bridge.conftest import BridgeHTTPServer, Progress
 from tests.bridge.media_harness import bridge_client, http_client_session, media_context, media_settings, structured, text_of
 from tests.bridge.media_samples import image_size, make_image, make_pdf
 from mcp.shared.exceptions import MCPError
@@ -60,6 +60,18 @@ async def test_small_pdf_goes_inline_and_its_text_reaches_the_model(emulator: Em
          "media_type": "application/pdf"}
     ]
     assert data["response_id"].startswith("resp_") and data["status"] == "completed"
+
+
+async def test_answer_about_a_pdf_streams_as_progress_when_asked(emulator: EmulatorServer, tmp_path: Path) -> None:
+    (files_dir(tmp_path) / "paper.pdf").write_bytes(make_pdf(PDF_TEXT))
+    progress = Progress()
+    async with bridge_client(media_context(emulator, tmp_path)) as client:
+        result = await client.call_tool(
+            "ask_about_files", {"prompt": "Summarize this PDF.", "attachments": ["paper.pdf"]}, progress_callback=progress
+        )
+    data = structured(result)
+    assert PDF_TEXT in data["output_text"]
+    assert len(progress.deltas()) > 1 and "".join(progress.deltas()) == data["output_text"]
 
 
 async def test_large_pdf_is_uploaded_with_purpose_assistants(emulator: EmulatorServer, tmp_path: Path) -> None:

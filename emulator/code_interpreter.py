@@ -50,10 +50,14 @@ def wants_code(text: str) -> bool:
     return plan_code(text).solved or bool(_CODE_WORDS.search(text))
 
 
-def code_interpreter_call(tool: dict, include: list[str], context: list[dict], text: str) -> tuple[dict, list[str]]:
+def code_interpreter_call(
+    tool: dict, include: list[str], context: list[dict], text: str, container_files: list[dict]
+) -> tuple[dict, list[str]]:
     """(the `code_interpreter_call` item, facts). The container is the tool's explicit id, else the one of the
     latest code_interpreter_call in the context (the docs: an active container is reused), else a new one.
-    `outputs` are filled only with include=["code_interpreter_call.outputs"], as the API documents."""
+    `container_files` are the file objects of `container.file_ids`; without maths to work out, the snippet
+    lists them (their names and sizes are known without running anything). `outputs` are filled only with
+    include=["code_interpreter_call.outputs"], as the API documents."""
     container = tool.get("container")
     if isinstance(container, str) and container:
         container_id = container
@@ -61,6 +65,8 @@ def code_interpreter_call(tool: dict, include: list[str], context: list[dict], t
         earlier = [it["container_id"] for it in context if it.get("type") == "code_interpreter_call" and it.get("container_id")]
         container_id = earlier[-1] if earlier else f"cntr_{secrets.token_hex(24)}"
     run = plan_code(text)
+    if container_files and not run.solved:
+        run = _list_files(container_files)
     outputs = [{"type": "logs", "logs": run.logs}] if "code_interpreter_call.outputs" in include else None
     item = {"id": new_id("ci"), "type": "code_interpreter_call", "status": "completed",
             "container_id": container_id, "code": run.code, "outputs": outputs}
@@ -69,6 +75,18 @@ def code_interpreter_call(tool: dict, include: list[str], context: list[dict], t
         f"The code interpreter call used container {container_id} (emulated: the emulator works the result out "
         "itself and never executes code).",
     ]
+
+
+def _list_files(files: list[dict]) -> CodeRun:
+    names = [f["filename"] for f in files]
+    code = (
+        "import os\n\n"
+        f"for name in {names!r}:\n"
+        '    print(name, os.path.getsize(f"/mnt/data/{name}"), "bytes")\n'
+    )
+    logs = "".join(f"{f['filename']} {f['bytes']} bytes\n" for f in files)
+    listing = ", ".join(f"{f['filename']} ({f['bytes']} bytes)" for f in files)
+    return CodeRun(code, logs, f"The container holds {listing}.", True)
 
 
 def plan_code(task: str) -> CodeRun:

@@ -61,10 +61,9 @@ def plan_tools(
 ) -> ToolPlan:
     """The tool items and facts of one response. Raises EmulatorError (400) naming the offending field.
 
-    `files` is part of the contract for tools that read uploads (code interpreter containers); none does yet.
+    `files` resolves the code interpreter's `container.file_ids`.
     """
-    del files
-    tools = _checked_tools(body.get("tools"))
+    tools = _checked_tools(body.get("tools"), files)
     plan = ToolPlan()
     images = image_model(tools, body, model, headers, config)
     plan.facts.extend(carried_reasoning_facts(context, new_input, sealer))
@@ -75,14 +74,14 @@ def plan_tools(
     plan.facts.extend(facts)
     choice = _Choice.parse(body.get("tool_choice"), tools)
     if not (continuing or approvals) and choice.mode != "none" and (text is not None or choice.mode != "auto"):
-        _call_tools(body, context, choice, text or _latest_user_text(context) or "", images, plan)
+        _call_tools(body, context, choice, text or _latest_user_text(context) or "", images, files, plan)
     if is_reasoning_model(model):
         about = text or _latest_user_text(context) or ""
         plan.items.insert(0, reasoning_item(model, list(body.get("include") or []), about, sealer))
     return plan
 
 
-def _checked_tools(tools: object) -> list[dict]:
+def _checked_tools(tools: object, files: FileStore) -> list[dict]:
     if tools is None:
         return []
     if not isinstance(tools, list):
@@ -103,6 +102,13 @@ def _checked_tools(tools: object) -> list[dict]:
             raise invalid(
                 f"tools[{i}].container", 'A code_interpreter tool needs `container`: a container id or {"type": "auto"}.'
             )
+        if kind == "code_interpreter" and isinstance(tool["container"], dict):
+            for j, file_id in enumerate(tool["container"].get("file_ids") or []):
+                if files.get(str(file_id)) is None:
+                    raise invalid(
+                        f"tools[{i}].container.file_ids[{j}]",
+                        f"No file found with id {file_id!r}; upload it with POST /files first.",
+                    )
         if kind == "image_generation":
             check_image_options(tool, i)
     return tools
@@ -142,9 +148,12 @@ def _matches(tool: dict, ref: dict) -> bool:
     return True
 
 
-def _call_tools(body: dict, context: list[dict], choice: _Choice, text: str, images: str | None, plan: ToolPlan) -> None:
+def _call_tools(
+    body: dict, context: list[dict], choice: _Choice, text: str, images: str | None, files: FileStore, plan: ToolPlan
+) -> None:
     forced = choice.mode == "forced"
-    called = [t for t in choice.tools if _call_hosted(t, forced, body, context, choice, text, images, plan)]
+    hosted = _Hosted(body, context, choice, text, images, files, plan)
+    called = [t for t in choice.tools if hosted.call(t, forced)]
     functions = [t for t in choice.tools if t["type"] == "function"]
     ranked = sorted(((_relevance(t, text), i, t) for i, t in enumerate(functions)), key=lambda s: (-s[0], s[1]))
     chosen = [t for score, _, t in ranked if score > 0 or forced]
@@ -153,7 +162,7 @@ def _call_tools(body: dict, context: list[dict], choice: _Choice, text: str, ima
         if first["type"] == "function":
             chosen = [first]
         else:
-            _call_hosted(first, True, body, context, choice, text, images, plan)
+            hosted.call(first, True)
     if body.get("parallel_tool_calls") is False:
         chosen = chosen[:1]
     for tool in chosen:
@@ -163,24 +172,38 @@ def _call_tools(body: dict, context: list[dict], choice: _Choice, text: str, ima
         plan.needs_message = False
 
 
-def _call_hosted(
-    tool: dict, eager: bool, body: dict, context: list[dict], choice: _Choice, text: str, images: str | None, plan: ToolPlan
-) -> bool:
-    """Call a built-in tool when `eager` or when the text calls for it; True if it was called."""
-    if tool["type"] == "mcp":
-        items, facts, waits = mcp_items(tool, choice.mcp_name, context, text)
-        plan.needs_message = plan.needs_message and not waits
-    elif tool["type"] == "code_interpreter" and (eager or wants_code(text)):
-        item, facts = code_interpreter_call(tool, list(body.get("include") or []), context, text)
-        items = [item]
-    elif tool["type"] == "image_generation" and images and (eager or wants_image(text)):
-        item, fact = image_generation_call(tool, images, text)
-        items, facts = [item], [fact]
-    else:
-        return False
-    plan.items.extend(items)
-    plan.facts.extend(facts)
-    return True
+@dataclass
+class _Hosted:
+    """Calls the built-in tools (mcp, code_interpreter, image_generation) for one request."""
+
+    body: dict
+    context: list[dict]
+    choice: _Choice
+    text: str
+    images: str | None
+    files: FileStore
+    plan: ToolPlan
+
+    def call(self, tool: dict, eager: bool) -> bool:
+        """Call `tool` when `eager` or when the text calls for it; True if it was called."""
+        text, plan = self.text, self.plan
+        if tool["type"] == "mcp":
+            items, facts, waits = mcp_items(tool, self.choice.mcp_name, self.context, text)
+            plan.needs_message = plan.needs_message and not waits
+        elif tool["type"] == "code_interpreter" and (eager or wants_code(text)):
+            container = tool["container"] if isinstance(tool["container"], dict) else {}
+            stored = [self.files.get(str(f)) for f in container.get("file_ids") or []]
+            include = list(self.body.get("include") or [])
+            item, facts = code_interpreter_call(tool, include, self.context, text, [f for f in stored if f])
+            items = [item]
+        elif tool["type"] == "image_generation" and self.images and (eager or wants_image(text)):
+            item, fact = image_generation_call(tool, self.images, text)
+            items, facts = [item], [fact]
+        else:
+            return False
+        plan.items.extend(items)
+        plan.facts.extend(facts)
+        return True
 
 
 def _words(text: str) -> set[str]:

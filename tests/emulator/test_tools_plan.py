@@ -54,9 +54,11 @@ def plan(
     model: str = "gpt-4o",
     headers: Mapping[str, str] | None = None,
     config: EmulatorConfig | None = None,
+    files: FileStore | None = None,
 ) -> ToolPlan:
     context = [*(history or []), *new_input]  # the core passes the whole context, this request's input included
-    result = plan_tools(body, context, new_input, model, headers or {}, config or EmulatorConfig(), SEALER, FileStore(None))
+    store = files or FileStore(None)
+    result = plan_tools(body, context, new_input, model, headers or {}, config or EmulatorConfig(), SEALER, store)
     for item in result.items:  # every item has the SDK's output item shape
         parsed = construct_type(type_=ResponseOutputItem, value=item)
         assert getattr(parsed, "type", None) == item["type"]
@@ -175,6 +177,23 @@ def test_code_interpreter_never_executes_user_code() -> None:
     result = plan(body, [user("Run this python code: import os; os.remove('/tmp/x')")])
     assert result.items[0]["outputs"] == [{"type": "logs", "logs": "(emulated: the code was not executed)\n"}]
     assert any("never executes code" in fact for fact in result.facts)
+
+
+def test_code_interpreter_container_files() -> None:
+    files = FileStore(None)
+    csv = files.put("sales.csv", "assistants", b"month,total\njan,10\n")
+    body = {
+        "tools": [{"type": "code_interpreter", "container": {"type": "auto", "file_ids": [csv["id"]]}}],
+        "include": ["code_interpreter_call.outputs"],
+    }
+    result = plan(body, [user("Analyze the CSV file I gave you.")], files=files)
+    assert "sales.csv" in result.items[0]["code"]
+    assert result.items[0]["outputs"] == [{"type": "logs", "logs": f"sales.csv {csv['bytes']} bytes\n"}]
+    assert f"The container holds sales.csv ({csv['bytes']} bytes)." in result.facts
+    body["tools"][0]["container"]["file_ids"] = [csv["id"], "file-missing"]
+    with pytest.raises(EmulatorError) as err:
+        plan(body, [user("Analyze it")], files=files)
+    assert err.value.param == "tools[0].container.file_ids[1]"
 
 
 # ---- MCP ----------------------------------------------------------------------------------------------

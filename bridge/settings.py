@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 from typing_extensions import Annotated
 
 DEFAULT_ENTRA_SCOPE = "https://ai.azure.com/.default"
@@ -51,8 +53,25 @@ class Settings(BaseSettings):
     responses_bridge_time_budget: float = Field(default=45.0, gt=0, lt=3600)
     responses_bridge_http_token: SecretStr | None = None
 
-    # Set by `--emulator` (not an environment variable): the in-process emulator's v1 base URL.
+    # Set by `--emulator` (never from the environment): the in-process emulator's v1 base URL.
     emulator_base_url: str | None = Field(default=None, exclude=True)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[Callable[[], dict[str, Any]], ...]:
+        def environment() -> dict[str, Any]:
+            # An unrelated EMULATOR_BASE_URL in the environment must not switch the bridge to an emulator.
+            values = env_settings()
+            values.pop("emulator_base_url", None)
+            return values
+
+        return (init_settings, environment, dotenv_settings, file_secret_settings)
 
     @field_validator("responses_bridge_allowed_roots", mode="before")
     @classmethod

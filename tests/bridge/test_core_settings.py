@@ -26,7 +26,8 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def test_nothing_configured_names_the_variables() -> None:
+def test_nothing_configured_names_the_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EMULATOR_BASE_URL", "http://127.0.0.1:9/")  # only --emulator selects the emulator
     with pytest.raises(ConfigurationError) as info:
         Settings().resolve_mode()
     message = str(info.value)

@@ -1,0 +1,194 @@
+"""Bridge overhead, side by side against one emulator in one run.
+
+    .venv/bin/python benchmarks/bench_bridge.py [--rounds 50] [--concurrency 256]
+
+1. create round trip: direct `openai` SDK call vs the MCP `create_response` tool over stdio and over
+   streamable HTTP (p50, p99, ratio to direct). The bridge's create is a background+stream request
+   upstream (resumable, cancellable), so the direct SDK is also timed doing exactly that.
+2. first-delta latency: from the emulator writing the first `response.output_text.delta` frame to the
+   MCP client receiving it as a progress notification (the emulator runs in this process; frames are
+   timestamped by wrapping its SSE encoder; CLOCK_MONOTONIC is shared with the bridge subprocesses).
+3. 256 concurrent `create_response` calls over HTTP: errors and throughput, vs 256 concurrent direct calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import anyio
+import httpx
+import openai
+from mcp.client.session import ClientSession
+from mcp.client.stdio import StdioServerParameters, stdio_client
+from mcp.client.streamable_http import streamable_http_client
+
+import emulator.sse_response as sse_response
+from emulator.server import EmulatorServer, free_port
+
+DELTA_TIMES: list[float] = []
+
+
+def _timestamp_deltas() -> None:
+    original = sse_response.sse_frame
+
+    def frame(event: dict[str, Any]) -> bytes:
+        if event.get("type") == "response.output_text.delta":
+            DELTA_TIMES.append(time.monotonic())
+        return original(event)
+
+    sse_response.sse_frame = frame
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def summary(name: str, values: list[float], base: float | None = None) -> str:
+    p50, p99 = pct(values, 0.5) * 1000, pct(values, 0.99) * 1000
+    ratio = f"{p50 / (base * 1000):.2f}x" if base else "1.00x"
+    return f"| {name} | {len(values)} | {p50:.2f} | {p99:.2f} | {ratio} |"
+
+
+async def timed(rounds: int, call: Callable[[], Awaitable[Any]]) -> list[float]:
+    await call()  # warm-up
+    out = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        await call()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+async def first_delta_lags(session: ClientSession, rounds: int) -> list[float]:
+    lags: list[float] = []
+    for _ in range(rounds + 1):
+        received: list[float] = []
+        DELTA_TIMES.clear()
+
+        async def progress(value: float, total: float | None, message: str | None) -> None:
+            if message and not message.startswith("[event] ") and not received:
+                received.append(time.monotonic())
+
+        await session.call_tool("create_response", {"input": "Hello there"}, progress_callback=progress)
+        if received and DELTA_TIMES:
+            lags.append(received[0] - DELTA_TIMES[0])
+    return lags[1:]
+
+
+async def bench_session(session: ClientSession, rounds: int) -> tuple[list[float], list[float]]:
+    async def create() -> None:
+        result = await session.call_tool("create_response", {"input": "Hello there"})
+        assert not result.is_error, result.content
+
+    return await timed(rounds, create), await first_delta_lags(session, rounds)
+
+
+async def concurrent(url: str, sdk: openai.AsyncOpenAI, count: int) -> tuple[str, str]:
+    errors = 0
+    async with streamable_http_client(url) as (read, write), ClientSession(read, write) as session:
+        await session.initialize()
+
+        async def one() -> None:
+            nonlocal errors
+            try:
+                result = await session.call_tool("create_response", {"input": "Hello there"})
+                errors += bool(result.is_error)
+            except Exception:  # noqa: BLE001 - counted
+                errors += 1
+
+        start = time.perf_counter()
+        async with anyio.create_task_group() as tg:
+            for _ in range(count):
+                tg.start_soon(one)
+        mcp_elapsed = time.perf_counter() - start
+
+    direct_errors = 0
+
+    async def direct() -> None:
+        nonlocal direct_errors
+        try:
+            await sdk.responses.create(model="gpt-4o", input="Hello there")
+        except openai.APIError:
+            direct_errors += 1
+
+    start = time.perf_counter()
+    async with anyio.create_task_group() as tg:
+        for _ in range(count):
+            tg.start_soon(direct)
+    direct_elapsed = time.perf_counter() - start
+    return (
+        f"| MCP over HTTP | {count} | {errors} | {mcp_elapsed:.2f} | {count / mcp_elapsed:.0f} |",
+        f"| direct SDK | {count} | {direct_errors} | {direct_elapsed:.2f} | {count / direct_elapsed:.0f} |",
+    )
+
+
+async def main(rounds: int, count: int) -> None:
+    _timestamp_deltas()
+    with EmulatorServer() as emu:
+        env = {"AZURE_OPENAI_ENDPOINT": emu.root_url, "AZURE_OPENAI_API_KEY": "emulator-key",
+               "AZURE_OPENAI_DEPLOYMENT": "gpt-4o"}
+        sdk = openai.AsyncOpenAI(base_url=emu.base_url, api_key="emulator-key", max_retries=0)
+
+        async def direct_plain() -> None:
+            await sdk.responses.create(model="gpt-4o", input="Hello there")
+
+        async def direct_background_stream() -> None:
+            stream = await sdk.responses.create(model="gpt-4o", input="Hello there", background=True, stream=True)
+            async with stream:
+                async for _ in stream:
+                    pass
+
+        plain = await timed(rounds, direct_plain)
+        bg_stream = await timed(rounds, direct_background_stream)
+
+        params = StdioServerParameters(command=sys.executable, args=["-m", "bridge.cli"], env=env)
+        async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
+            await session.initialize()
+            stdio_times, stdio_lags = await bench_session(session, rounds)
+
+        port = free_port()
+        server = subprocess.Popen([sys.executable, "-m", "bridge.cli", "--http", "--port", str(port)],
+                                  env={**env, "PATH": ""}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}/mcp"
+        try:
+            for _ in range(300):
+                try:
+                    httpx.get(url, timeout=1)
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            async with streamable_http_client(url) as (read, write), ClientSession(read, write) as session:
+                await session.initialize()
+                http_times, http_lags = await bench_session(session, rounds)
+            burst = await concurrent(url, sdk, count)
+        finally:
+            server.terminate()
+            server.wait(10)
+
+    base = pct(plain, 0.5)
+    print("| path | n | p50 ms | p99 ms | p50 vs direct |\n|---|---|---|---|---|")
+    print(summary("direct SDK create", plain))
+    print(summary("direct SDK background+stream", bg_stream, base))
+    print(summary("MCP create_response, stdio", stdio_times, base))
+    print(summary("MCP create_response, HTTP", http_times, base))
+    print("\n| first delta: emulator write -> MCP client | n | p50 ms | p99 ms | mean ms |\n|---|---|---|---|---|")
+    for name, lags in (("stdio", stdio_lags), ("HTTP", http_lags)):
+        print(f"| {name} | {len(lags)} | {pct(lags, .5) * 1000:.2f} | {pct(lags, .99) * 1000:.2f} | "
+              f"{statistics.mean(lags) * 1000:.2f} |")
+    print("\n| concurrent creates | calls | errors | seconds | calls/s |\n|---|---|---|---|---|")
+    print("\n".join(burst))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=50)
+    parser.add_argument("--concurrency", type=int, default=256)
+    args = parser.parse_args()
+    anyio.run(main, args.rounds, args.concurrency)

@@ -114,8 +114,9 @@ def _value(schema: dict, name: str, text: str, root: dict, depth: int) -> Any:
 
 def _object(schema: dict, text: str, root: dict, depth: int) -> dict:
     props: dict = schema.get("properties") or {}
-    required = [r for r in schema.get("required", []) if r in props]
-    out: dict[str, Any] = {}
+    required = list(schema.get("required", []))
+    # A required name without a property schema still needs a value; a string is the safest guess.
+    out: dict[str, Any] = {key: _string({}, key, text) for key in required if key not in props}
     for key, sub in props.items():
         if key in required:
             out[key] = _value(sub, key, text, root, depth + 1)

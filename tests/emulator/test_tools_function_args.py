@@ -121,3 +121,8 @@ def test_string_constraints() -> None:
 @pytest.mark.parametrize("parameters", [None, {}, {"type": "object", "properties": {}}])
 def test_functions_without_parameters_get_an_empty_object(parameters: dict | None) -> None:
     assert arguments_for(parameters, "anything") == {}
+
+
+def test_required_names_without_a_property_schema_still_get_a_value() -> None:
+    schema = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city", "note"]}
+    assert set(valid(schema, "Hotels in Lisbon")) == {"city", "note"}

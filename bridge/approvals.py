@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from mcp.server.elicitation import render_elicitation_schema
 from mcp.server.mcpserver import Context
+from mcp.shared.exceptions import MCPError
 from mcp.types import ElicitRequest, ElicitRequestFormParams, ElicitResult, InputRequiredResult
 from mcp_types.version import is_version_at_least
 from openai.types.responses import Response
@@ -152,7 +153,11 @@ async def resolve_approvals(
             return _input_required(response.id, pending, rounds)
         decisions = []
         for request in pending:
-            outcome = await mcp_ctx.elicit(approval_message(request), ApprovalDecision)
+            try:
+                outcome = await mcp_ctx.elicit(approval_message(request), ApprovalDecision)
+            except (MCPError, ValueError):
+                # The client refused the form or answered off-schema: leave the requests to approve_mcp_request.
+                return response
             if outcome.action == "accept":
                 decisions.append((request.id, outcome.data.approve, outcome.data.reason))
             else:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from tests.bridge.conftest import BridgeHTTPServer
 from tests.bridge.media_harness import bridge_client, http_client_session, media_context, media_settings, structured, text_of
-from mcp.types import ElicitRequestParams, ElicitResult
+from mcp.types import ElicitRequestParams, ElicitResult, ErrorData
 
 from emulator.server import EmulatorServer
 
@@ -162,3 +162,13 @@ async def test_approve_tool_reports_unknown_response_clearly(emulator: EmulatorS
         assert bad.is_error and "approve" in text_of(bad) and "approval_request_id" in text_of(bad)
         # The server is still up.
         assert (await client.list_tools()).tools
+
+
+async def test_client_failing_the_elicitation_gets_the_request_back(emulator: EmulatorServer, tmp_path: Path) -> None:
+    async def broken(context: Any, params: ElicitRequestParams) -> ErrorData:
+        return ErrorData(code=-32603, message="no UI available")
+
+    async with bridge_client(media_context(emulator, tmp_path), elicitation_callback=broken, mode="legacy") as client:
+        result = structured(await client.call_tool("create_response", CREATE))
+    [request] = result["approval_requests"]
+    assert request["server_label"] == "github" and "approve_mcp_request" in result["next_step"]

@@ -197,7 +197,11 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
             )
         return result
 
-    @mcp.tool(title="Answer an MCP approval request", annotations=CREATES)
+    # Approving lets the model run an arbitrary tool on a remote server, which may change things there.
+    @mcp.tool(
+        title="Answer an MCP approval request",
+        annotations=ToolAnnotations(readOnlyHint=False, destructiveHint=True, idempotentHint=False, openWorldHint=True),
+    )
     @tool_errors
     async def approve_mcp_request(
         mcp_ctx: Context,

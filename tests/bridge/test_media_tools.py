@@ -39,7 +39,9 @@ async def test_tools_declare_schemas_annotations_and_the_image_template(emulator
         tool = tools[name]
         assert tool.description and tool.output_schema, name
         assert tool.annotations is not None
-        assert tool.annotations.read_only_hint is False and tool.annotations.destructive_hint is False, name
+        # Approving runs an unknown remote tool: flagged destructive so clients confirm it.
+        destructive = name == "approve_mcp_request"
+        assert tool.annotations.read_only_hint is False and tool.annotations.destructive_hint is destructive, name
         assert tool.annotations.idempotent_hint is False and tool.annotations.open_world_hint is True, name
         for prop, schema in tool.input_schema["properties"].items():
             assert schema.get("description"), f"{name}.{prop} has no description"

@@ -7,11 +7,13 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import anyio
+import openai
 import pytest
 
 from emulator.config import EmulatorConfig
 from emulator.server import EmulatorServer
-from tests.bridge.conftest import Progress, bridge_env, stdio_session
+from tests.bridge.conftest import Progress, arm_fault, bridge_env, stdio_session
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(90)]
 
@@ -39,7 +41,8 @@ async def test_stdio_tour_without_leaking_the_key(secret_emulator: EmulatorServe
     stderr_path = tmp_path / "bridge-stderr.log"
     texts: list[str] = []
     with stderr_path.open("w") as errlog:
-        async with stdio_session(bridge_env(secret_emulator), errlog) as session:
+        env = bridge_env(secret_emulator, RESPONSES_BRIDGE_TIME_BUDGET="4")
+        async with stdio_session(env, errlog) as session:
             tools = {tool.name: tool for tool in (await session.list_tools()).tools}
             assert CORE_TOOLS <= set(tools)
             assert all(tools[name].output_schema and tools[name].annotations for name in CORE_TOOLS)
@@ -83,9 +86,56 @@ async def test_stdio_tour_without_leaking_the_key(secret_emulator: EmulatorServe
                 "output_text"
             ] == body["output_text"]
 
-            for result in (created, calls, answered, items, bad, missing, gone):
+            # Reliability over stdio: a throttled request and a cut stream recover; a long create returns
+            # its job id inside the (small) budget; cancelling the MCP call cancels the upstream response.
+            arm_fault(secret_emulator, "status=429;retry_after=1", path="/responses")
+            throttled = await session.call_tool("create_response", {"input": "Hello after throttling"})
+            assert not throttled.is_error and throttled.structured_content["status"] == "completed"
+            arm_fault(secret_emulator, "cut_after=6", path="/responses")
+            cut_progress = Progress()
+            cut = await session.call_tool(
+                "create_response",
+                {"input": "A story about a mill", "metadata": {"emulator_words": "40"}},
+                progress_callback=cut_progress,
+            )
+            assert cut.structured_content["stream"]["resumes"] >= 1
+            assert "".join(cut_progress.deltas()) == cut.structured_content["output_text"]
+            long = await session.call_tool(
+                "create_response", {"input": "An endless essay", "metadata": {"emulator_words": "400", "emulator_delay_ms": "40"}}
+            )
+            assert long.structured_content["status"] in ("queued", "in_progress")
+            assert "wait_for_response" in long.structured_content["next_step"]
+            ids: list[str] = []
+
+            async def watch(value: float, total: float | None, message: str | None) -> None:
+                if message and "response.created id=" in message:
+                    ids.append(message.split("id=")[1].split()[0])
+
+            with anyio.move_on_after(1.0):
+                await session.call_tool(
+                    "create_response",
+                    {"input": "Ramble", "metadata": {"emulator_words": "400", "emulator_delay_ms": "40"}},
+                    progress_callback=watch,
+                )
+            assert ids
+            status = await _wait_status(secret_emulator, ids[0], "cancelled")
+            assert status == "cancelled"
+            await session.call_tool("cancel_response", {"response_id": long.structured_content["response_id"]})
+
+            for result in (created, calls, answered, items, bad, missing, gone, throttled, cut, long):
                 texts.extend(block.text for block in result.content if hasattr(block, "text"))
                 texts.append(json.dumps(result.structured_content))
     assert texts and not any(SECRET in text for text in texts)
     assert SECRET not in stderr_path.read_text()
 
+
+
+async def _wait_status(emu: EmulatorServer, response_id: str, wanted: str) -> str | None:
+    sdk = openai.AsyncOpenAI(base_url=emu.base_url, api_key=SECRET)
+    status = None
+    with anyio.move_on_after(10):
+        while status != wanted:
+            status = (await sdk.responses.retrieve(response_id)).status
+            await anyio.sleep(0.1)
+    await sdk.close()
+    return status

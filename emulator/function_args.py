@@ -12,15 +12,18 @@ property plus optional ones the text supplies. `$ref` into `$defs`/`definitions`
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 _PLACE_NAMES = ("location", "city", "place", "address", "destination", "origin", "region", "country", "where")
 _QUERY_NAMES = ("query", "q", "question", "prompt", "text", "message", "input", "search", "content", "topic")
-_PLACE = re.compile(
-    r"\b(?:in|at|for|near|from|to)\s+"
+# A place: capitalised words ("Rio de Janeiro"), optionally ", Region" ("Paris, France").
+_PLACE_BODY = (
     r"((?:[A-Z][\w'.-]*)(?:\s+(?:[A-Z][\w'.-]*|de|del|la|le|of|upon))*"
     r"(?:,\s*[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*)*)?)"
 )
+_PLACE = re.compile(r"\b(?:in|at|for|near|from|to)\s+" + _PLACE_BODY)
+_MORE_PLACE = re.compile(r"\s*(?:and|&)\s+(?:(?:in|at|for|near)\s+)?" + _PLACE_BODY)
 _PLACE_LOWER = re.compile(r"\b(?:in|at|near)\s+([a-z][a-z' -]{1,40}?)\s*(?:[?.!,;]|\btoday\b|\bnow\b|$)")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _QUOTED = re.compile(r"[\"“'‘]([^\"”'’]{1,200})[\"”'’]")
@@ -35,21 +38,48 @@ _FORMAT_DEFAULTS = {
 }
 
 
-def arguments_for(parameters: dict | None, text: str) -> dict:
-    """A JSON object for `parameters` (a JSON Schema; None or {} = no parameters)."""
+@dataclass(frozen=True)
+class _Ask:
+    text: str
+    place: str | None  # what place-like properties get
+
+
+def arguments_for(parameters: dict | None, text: str, place: str | None = None) -> dict:
+    """A JSON object for `parameters` (a JSON Schema; None or {} = no parameters).
+
+    `place` overrides the place found in `text` (one call per place when a question names several)."""
     if not parameters:
         return {}
-    value = _value(parameters, "", text, parameters, depth=0)
+    value = _value(parameters, "", _Ask(text, place or find_place(text)), parameters, depth=0)
     return value if isinstance(value, dict) else {}
 
 
 def find_place(text: str) -> str | None:
     """The place a question is about: "weather in San Francisco?" -> "San Francisco"."""
-    if match := _PLACE.search(text):
-        return match.group(1).rstrip(".'")
+    places = find_places(text)
+    if places:
+        return places[0]
     if match := _PLACE_LOWER.search(text):
         return " ".join(w.capitalize() for w in match.group(1).split())
     return None
+
+
+def find_places(text: str) -> list[str]:
+    """Every capitalised place a question names, in order: "in Paris and in London" -> [Paris, London]."""
+    places: list[str] = []
+    for match in _PLACE.finditer(text):
+        places.append(match.group(1).rstrip(".'"))
+        rest = text[match.end() :]
+        while more := _MORE_PLACE.match(rest):
+            places.append(more.group(1).rstrip(".'"))
+            rest = rest[more.end() :]
+    return list(dict.fromkeys(places))
+
+
+def has_place_parameter(parameters: dict | None) -> bool:
+    """Whether the schema's top-level properties include a place-like string (location, city, ...)."""
+    props = (parameters or {}).get("properties") or {}
+    return any(_is_place(name) for name in props)
 
 
 def _resolve(schema: dict, root: dict) -> dict:
@@ -79,13 +109,13 @@ def _type_of(schema: dict) -> str:
     return "string"
 
 
-def _value(schema: dict, name: str, text: str, root: dict, depth: int) -> Any:
+def _value(schema: dict, name: str, ask: _Ask, root: dict, depth: int) -> Any:
     schema = _resolve(schema, root)
     for key in ("anyOf", "oneOf"):
         if isinstance(schema.get(key), list) and schema[key]:
             branches = [_resolve(b, root) for b in schema[key]]
             branch = next((b for b in branches if _type_of(b) != "null"), branches[0])
-            return _value({**{k: v for k, v in schema.items() if k != key}, **branch}, name, text, root, depth)
+            return _value({**{k: v for k, v in schema.items() if k != key}, **branch}, name, ask, root, depth)
     if isinstance(schema.get("allOf"), list):
         merged = {k: v for k, v in schema.items() if k != "allOf"}
         for part in schema["allOf"]:
@@ -93,61 +123,61 @@ def _value(schema: dict, name: str, text: str, root: dict, depth: int) -> Any:
             merged.setdefault("properties", {}).update(part.get("properties", {}))
             merged["required"] = [*merged.get("required", []), *part.get("required", [])]
             merged.update({k: v for k, v in part.items() if k not in ("properties", "required")})
-        return _value(merged, name, text, root, depth)
+        return _value(merged, name, ask, root, depth)
     if "const" in schema:
         return schema["const"]
     if isinstance(schema.get("enum"), list) and schema["enum"]:
-        return _mentioned(schema["enum"], text)
+        return _mentioned(schema["enum"], ask.text)
     kind = _type_of(schema)
     if kind == "object":
-        return _object(schema, text, root, depth)
+        return _object(schema, ask, root, depth)
     if kind == "array":
-        return _array(schema, name, text, root, depth)
+        return _array(schema, name, ask, root, depth)
     if kind in ("number", "integer"):
-        return _number(schema, kind, text)
+        return _number(schema, kind, ask.text)
     if kind == "boolean":
         return bool(schema.get("default", False))
     if kind == "null":
         return None
-    return _string(schema, name, text)
+    return _string(schema, name, ask)
 
 
-def _object(schema: dict, text: str, root: dict, depth: int) -> dict:
+def _object(schema: dict, ask: _Ask, root: dict, depth: int) -> dict:
     props: dict = schema.get("properties") or {}
     required = list(schema.get("required", []))
     # A required name without a property schema still needs a value; a string is the safest guess.
-    out: dict[str, Any] = {key: _string({}, key, text) for key in required if key not in props}
+    out: dict[str, Any] = {key: _string({}, key, ask) for key in required if key not in props}
     for key, sub in props.items():
         if key in required:
-            out[key] = _value(sub, key, text, root, depth + 1)
-        elif depth < 4 and (extra := _supplied(_resolve(sub, root), key, text)) is not None:
+            out[key] = _value(sub, key, ask, root, depth + 1)
+        elif depth < 4 and (extra := _supplied(_resolve(sub, root), key, ask)) is not None:
             out[key] = extra
     return out
 
 
-def _supplied(schema: dict, name: str, text: str) -> Any:
+def _supplied(schema: dict, name: str, ask: _Ask) -> Any:
     """An optional property's value only when the text clearly gives it."""
     enum = schema.get("enum")
     if isinstance(enum, list):
-        hits = [v for v in enum if isinstance(v, str) and re.search(rf"\b{re.escape(v)}\b", text, re.I)]
+        hits = [v for v in enum if isinstance(v, str) and re.search(rf"\b{re.escape(v)}\b", ask.text, re.I)]
         return hits[0] if hits else None
     if _type_of(schema) == "string" and _is_place(name):
-        return find_place(text)
+        return ask.place
     return None
 
 
-def _array(schema: dict, name: str, text: str, root: dict, depth: int) -> list:
+def _array(schema: dict, name: str, ask: _Ask, root: dict, depth: int) -> list:
     items = _resolve(schema.get("items") or {"type": "string"}, root)
     count = max(1, int(schema.get("minItems", 1)))
     if "maxItems" in schema:
         count = min(count, int(schema["maxItems"]))
     enum = items.get("enum")
     if isinstance(enum, list) and enum:
-        mentioned = [v for v in enum if isinstance(v, str) and re.search(rf"\b{re.escape(v)}\b", text, re.I)]
+        mentioned = [v for v in enum if isinstance(v, str) and re.search(rf"\b{re.escape(v)}\b", ask.text, re.I)]
         chosen = mentioned or enum[:1]
         return (chosen + [v for v in enum if v not in chosen])[: max(count, len(chosen))]
     singular = name[:-1] if name.endswith("s") else name
-    first = _value(items, singular, text, root, depth + 1)
+    first = _value(items, singular, ask, root, depth + 1)
     return [first, *(_nth(first, i) for i in range(1, count))]
 
 
@@ -183,13 +213,13 @@ def _number(schema: dict, kind: str, text: str) -> int | float:
     return int(value) if kind == "integer" else value
 
 
-def _string(schema: dict, name: str, text: str) -> str:
+def _string(schema: dict, name: str, ask: _Ask) -> str:
     fmt = schema.get("format")
     if fmt in _FORMAT_DEFAULTS:
         return _FORMAT_DEFAULTS[fmt]
-    clean = " ".join(text.split())
+    clean = " ".join(ask.text.split())
     if _is_place(name):
-        value = find_place(clean) or clean
+        value = ask.place or clean
     elif name.lower() in _QUERY_NAMES:
         value = clean
     elif quoted := _QUOTED.search(clean):

@@ -3,8 +3,8 @@
 The deterministic "model" decides per tool (the emulator's documented behaviour):
 - function tools: `function_call_output` items in this request's input end the loop (the facts say what
   each call returned); otherwise a function is called when `tool_choice` forces it or when the latest user
-  text shares a word with its name (or two with its description). `parallel_tool_calls=false` keeps the
-  best match only.
+  text shares a word with its name (or two with its description); a function with a place parameter is
+  called once per place the text names. `parallel_tool_calls=false` keeps the first call only.
 - `code_interpreter`: when the text holds an equation/arithmetic or asks for code, maths or data work
   (`emulator.code_interpreter`; user code is never executed).
 - `mcp`: every new question goes to the server, which is never contacted; approvals as documented
@@ -28,7 +28,7 @@ from emulator.compaction import new_id
 from emulator.config import EmulatorConfig
 from emulator.errors import invalid
 from emulator.file_store import FileStore
-from emulator.function_args import arguments_for
+from emulator.function_args import arguments_for, find_places, has_place_parameter
 from emulator.image_tool import check_image_options, image_generation_call, image_model, wants_image
 from emulator.mcp_emulation import approval_items, mcp_items
 from emulator.replies import paired_replies
@@ -163,10 +163,17 @@ def _call_tools(
             chosen = [first]
         else:
             hosted.call(first, True)
+    # One call per (function, place): "weather in Paris and London" asks get_weather twice.
+    places = find_places(text)
+    calls = [
+        (tool, place)
+        for tool in chosen
+        for place in (places if len(places) > 1 and has_place_parameter(tool.get("parameters")) else [None])
+    ]
     if body.get("parallel_tool_calls") is False:
-        chosen = chosen[:1]
-    for tool in chosen:
-        arguments = json.dumps(arguments_for(tool.get("parameters"), text))
+        calls = calls[:1]
+    for tool, place in calls:
+        arguments = json.dumps(arguments_for(tool.get("parameters"), text, place))
         plan.items.append({"id": new_id("fc"), "type": "function_call", "status": "completed",
                            "call_id": new_id("call"), "name": tool["name"], "arguments": arguments})
         plan.needs_message = False

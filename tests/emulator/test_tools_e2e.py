@@ -203,3 +203,18 @@ def test_tool_items_stream_as_output_items(client: openai.OpenAI) -> None:
     arguments = "".join(e.delta for e in events if e.type == "response.function_call_arguments.delta")
     [call] = [item for item in final.output if item.type == "function_call"]
     assert arguments == call.arguments and json.loads(arguments) == {"location": "Paris, France"}
+
+
+def test_parallel_function_calls_round_trip(client: openai.OpenAI) -> None:
+    response = client.responses.create(
+        model="gpt-4o", tools=[WEATHER_TOOL], input="What is the weather in Paris and in Tokyo?"  # type: ignore[list-item]
+    )
+    calls = [item for item in response.output if item.type == "function_call"]
+    temperatures = {"Paris": "18 C", "Tokyo": "25 C"}
+    outputs = [
+        {"type": "function_call_output", "call_id": c.call_id, "output": json.dumps({"temperature": temperatures[json.loads(c.arguments)["location"]]})}
+        for c in calls
+    ]
+    assert len(outputs) == 2
+    final = client.responses.create(model="gpt-4o", previous_response_id=response.id, input=outputs)  # type: ignore[arg-type]
+    assert "18 C" in final.output_text and "25 C" in final.output_text

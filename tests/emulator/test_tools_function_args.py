@@ -5,7 +5,7 @@ from __future__ import annotations
 import jsonschema
 import pytest
 
-from emulator.function_args import arguments_for, find_place
+from emulator.function_args import arguments_for, find_place, find_places
 
 WEATHER = {
     "type": "object",
@@ -126,3 +126,17 @@ def test_functions_without_parameters_get_an_empty_object(parameters: dict | Non
 def test_required_names_without_a_property_schema_still_get_a_value() -> None:
     schema = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city", "note"]}
     assert set(valid(schema, "Hotels in Lisbon")) == {"city", "note"}
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("What is the weather in Paris and London?", ["Paris", "London"]),
+        ("weather in Paris, France and in Rome, Italy", ["Paris, France", "Rome, Italy"]),
+        ("Compare Oslo: weather in Oslo & Bergen", ["Oslo", "Bergen"]),
+        ("What is the weather in Paris and the price of gold?", ["Paris"]),
+    ],
+)
+def test_every_place_a_question_names(text: str, places: list[str]) -> None:
+    assert find_places(text) == places
+    assert [arguments_for(WEATHER, text, p) for p in places] == [{"location": p} for p in places]

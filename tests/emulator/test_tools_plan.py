@@ -123,6 +123,14 @@ def test_parallel_tool_calls() -> None:
     assert len(one.items) == 1
 
 
+def test_one_call_per_place_named() -> None:
+    result = plan({"tools": [WEATHER]}, [user("What is the weather in Paris, France and in Rome?")])
+    assert [json.loads(i["arguments"]) for i in result.items] == [{"location": "Paris, France"}, {"location": "Rome"}]
+    assert len({i["call_id"] for i in result.items}) == 2
+    single = plan({"tools": [WEATHER], "parallel_tool_calls": False}, [user("Weather in Paris and Rome?")])
+    assert [json.loads(i["arguments"]) for i in single.items] == [{"location": "Paris"}]
+
+
 def test_allowed_tools_narrows_the_choice() -> None:
     choice = {"type": "allowed_tools", "mode": "auto", "tools": [{"type": "function", "name": "get_stock_price"}]}
     result = plan({"tools": [WEATHER, STOCKS], "tool_choice": choice}, [user("What is the weather in Oslo?")])

@@ -1,45 +1,16 @@
-"""Real media made in the tests: a PDF with text, PNG/JPEG images (Pillow), base64 helpers."""
+"""Real media made in the tests: PDFs with text (the emulator tests' hand-written PDF), images (Pillow)."""
 
 from __future__ import annotations
 
 import base64
 import io
+import os
 
 from PIL import Image
 
+from tests.emulator.test_content_pdf import make_pdf
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-
-def make_pdf(*pages: str, padding: int = 0) -> bytes:
-    """A valid PDF with one Helvetica text page per argument; `padding` bytes of comment make it bigger."""
-    objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>"]
-    kids = " ".join(f"{4 + 2 * i} 0 R" for i in range(len(pages)))
-    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode())
-    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    for i, text in enumerate(pages):
-        stream = f"BT /F1 14 Tf 72 720 Td ({_escape(text)}) Tj ET".encode("latin-1")
-        objects.append(
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> "
-            f"/Contents {5 + 2 * i} 0 R >>".encode()
-        )
-        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-    out = bytearray(b"%PDF-1.4\n")
-    # Comment lines before the objects: valid PDF, lets a test cross the inline size limit.
-    while padding > 0:
-        line = b"%" + b"p" * min(padding, 200) + b"\n"
-        out += line
-        padding -= len(line)
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+__all__ = ["b64", "image_size", "make_image", "make_pdf", "noisy_png"]
 
 
 def make_image(width: int, height: int, fmt: str = "PNG", color: tuple[int, int, int] = (200, 40, 90)) -> bytes:
@@ -55,8 +26,6 @@ def make_image(width: int, height: int, fmt: str = "PNG", color: tuple[int, int,
 
 def noisy_png(width: int, height: int) -> bytes:
     """A photograph-like PNG (random pixels) that compresses badly: the worst case for thumbnails."""
-    import os
-
     img = Image.frombytes("RGB", (width, height), os.urandom(width * height * 3))
     buf = io.BytesIO()
     img.save(buf, format="PNG")

@@ -44,6 +44,13 @@ async def test_small_pdf_goes_inline_as_file_data_with_filename(tmp_path: Path) 
     assert "file_id" not in part
 
 
+async def test_pdf_exactly_at_the_inline_limit_stays_inline(tmp_path: Path) -> None:
+    pdf = make_pdf("limit")
+    (tmp_path / "edge.pdf").write_bytes(pdf)
+    [prepared] = await prepare_attachments(context_for(tmp_path, responses_bridge_inline_pdf_bytes=len(pdf)), ["edge.pdf"])
+    assert prepared.how == "inline_pdf"
+
+
 async def test_pdf_is_recognised_by_content_not_extension(tmp_path: Path) -> None:
     (tmp_path / "report.bin").write_bytes(make_pdf("hidden pdf"))
     [part] = await attachment_parts(context_for(tmp_path), ["report.bin"])

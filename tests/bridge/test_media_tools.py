@@ -77,9 +77,10 @@ async def test_answer_about_a_pdf_streams_as_progress_when_asked(emulator: Emula
 
 
 async def test_large_pdf_is_uploaded_with_purpose_assistants(emulator: EmulatorServer, tmp_path: Path) -> None:
-    pdf = make_pdf(PDF_TEXT, padding=4000)
+    pdf = make_pdf(PDF_TEXT)
     (files_dir(tmp_path) / "big.pdf").write_bytes(pdf)
-    ctx = media_context(emulator, tmp_path, responses_bridge_inline_pdf_bytes=1000)
+    # Over the inline limit by one byte: uploaded instead of sent inline.
+    ctx = media_context(emulator, tmp_path, responses_bridge_inline_pdf_bytes=len(pdf) - 1)
     async with bridge_client(ctx) as client:
         result = await client.call_tool("ask_about_files", {"prompt": "Summarize this PDF.", "attachments": ["big.pdf"]})
     data = structured(result)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Literal
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from openai.types.responses import ResponseInputFileParam, ResponseInputImageParam
 from PIL import Image, UnidentifiedImageError
@@ -102,7 +102,7 @@ async def prepare_attachment(ctx: BridgeContext, raw: str, *, field: str, images
         raise ToolInputError(f"{field}: data URLs are not accepted here; save the content to a file and give its path")
     if scheme not in ("", "file") and len(scheme) > 1:  # one letter: a Windows drive, not a scheme
         raise ToolInputError(f"{field}: unsupported URL scheme {scheme!r}; use an http(s) URL, a local path or a file id")
-    path = text[len("file://") :] if scheme == "file" else text
+    path = unquote(urlsplit(text).path) if scheme == "file" else text
     local = read_local_file(path, ctx.settings, field=field)
     return await _local_attachment(ctx, text, local, field=field, images_only=images_only)
 

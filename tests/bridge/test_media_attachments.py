@@ -100,9 +100,11 @@ async def test_file_ids_are_referenced(tmp_path: Path) -> None:
 
 
 async def test_file_scheme_is_a_local_path(tmp_path: Path) -> None:
-    (tmp_path / "a.pdf").write_bytes(make_pdf("x"))
-    [part] = await attachment_parts(context_for(tmp_path), [(tmp_path / "a.pdf").as_uri()])
-    assert part["filename"] == "a.pdf"
+    (tmp_path / "a b.pdf").write_bytes(make_pdf("x"))
+    uri = (tmp_path / "a b.pdf").as_uri()
+    assert "%20" in uri
+    [part] = await attachment_parts(context_for(tmp_path), [uri])
+    assert part["filename"] == "a b.pdf"
 
 
 async def test_errors_name_the_index_of_the_bad_attachment(tmp_path: Path) -> None:

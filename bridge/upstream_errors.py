@@ -86,6 +86,8 @@ def _upstream_detail(exc: openai.APIStatusError) -> str:
 
 def error_result(message: str, response_id: str | None = None) -> CallToolResult:
     """An MCP tool error (isError) whose text says what failed; machine-readable copy in structuredContent."""
+    if response_id and response_id not in message:
+        message = f"{message.rstrip('.')} (response id: {response_id})."
     payload: dict[str, Any] = {"error": message}
     if response_id:
         payload["response_id"] = response_id

@@ -90,6 +90,13 @@ async def test_streamed_create_forwards_deltas_in_order(bridge: BridgeHTTPServer
     assert any("response.created" in line for line in progress.summaries())
     assert body["stream"]["resumes"] == 0 and body["stream"]["events"] >= len(progress.deltas())
 
+    unstored = Progress()
+    async with http_session(bridge.url) as session:
+        plain = data(
+            await session.call_tool("create_response", {"input": "Tell me about lakes", "store": False}, progress_callback=unstored)
+        )
+    assert plain["status"] == "completed" and "".join(unstored.deltas()) == plain["output_text"]
+
 
 async def test_create_without_progress_token_still_streams_upstream(
     bridge: BridgeHTTPServer, clean_emulator: EmulatorServer
@@ -293,6 +300,10 @@ async def test_upstream_errors_become_clear_tool_errors(bridge: BridgeHTTPServer
         missing = await session.call_tool("create_response", {"input": "Hi", "model": "no-such-deployment"})
         assert missing.is_error and "404" in missing.content[0].text and "deployment name" in missing.content[0].text
         assert data(await session.call_tool("create_response", {"input": "still alive?"}))["status"] == "completed"
+        arm_fault(emulator, "fail_after=3;code=server_error", path="/responses")
+        failed = await session.call_tool("create_response", {"input": "Hi", "metadata": slow(30, 1)})
+        assert failed.is_error and "server_error" in failed.content[0].text
+        assert failed.structured_content["response_id"] in failed.content[0].text
     with BridgeHTTPServer(settings_for(emulator, azure_openai_api_key="wrong-key")) as wrong:
         async with http_session(wrong.url) as session:
             denied = await session.call_tool("create_response", {"input": "Hi"})

@@ -5,7 +5,6 @@ Paths are relative to the API prefix; emulator.app mounts them under both /opena
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from starlette.requests import Request
@@ -46,14 +45,14 @@ async def create_response(request: Request) -> Response:
         state, response, turn, streamed=stream, delay=requested_delay(body, state),
         fail_after=fault.fail_after if fault else None, fail_code=fault.code if fault else None,
     )
-    snapshot = copy.deepcopy(response)  # the object as it was queued, before the task touches it
-    state.jobs.start(run)
     headers = _served(turn.deployment.served_model)
-    if stream:
-        return EventStreamResponse(run.follow(-1), fault=fault, headers=headers)
-    if background:
+    if stream or background:  # runs others may follow, resume or cancel live in the registry
+        snapshot = {**response, "output": []}  # the object as it was queued, before the task touches it
+        state.jobs.start(run)
+        if stream:
+            return EventStreamResponse(run.follow(-1), fault=fault, headers=headers)
         return JSONResponse(snapshot, headers=headers)
-    await run.finished.wait()
+    await run.produce()  # a plain JSON create: nobody can cancel, follow or resume it
     if run.response["status"] == "failed":
         error = run.response["error"] or {}
         raise EmulatorError(500, error.get("message", "The response failed."), code=error.get("code"))

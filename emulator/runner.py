@@ -53,11 +53,12 @@ class Run:
         self.delay = delay
         self.fail_after = fail_after
         self.fail_code = fail_code or "server_error"
-        self.events: list[dict[str, Any]] = []
+        self.events: list[dict[str, Any]] = []  # kept for streamed runs only: nothing else reads them
+        self.emitted = 0
         self.finished = asyncio.Event()
         self.task: asyncio.Task[None] | None = None  # set by emulator.background.Jobs.start
         self.interrupted = False  # set when the emulator shuts down under a running job
-        self._changed = asyncio.Condition()
+        self._wake = asyncio.Event()  # replaced after each set: followers wait on the current one
         self._builder = EventBuilder()
 
     @property
@@ -68,14 +69,20 @@ class Run:
         if self.stored:
             self.state.store.save(StoredResponse(self.id, self.response, self.turn.input_items, self.streamed))
 
+    def _notify(self) -> None:
+        self._wake.set()
+        self._wake = asyncio.Event()
+
     async def _emit(self, event: dict[str, Any]) -> None:
-        if self.fail_after is not None and len(self.events) >= self.fail_after and event["type"] not in TERMINAL_TYPES:
+        if self.fail_after is not None and self.emitted >= self.fail_after and event["type"] not in TERMINAL_TYPES:
             raise InjectedFailure
+        self.emitted += 1
+        if not self.streamed:
+            return
         self.events.append(event)
-        if self.streamed and self.stored:
+        if self.stored:
             self.state.store.add_event(self.id, event)
-        async with self._changed:
-            self._changed.notify_all()
+        self._notify()
 
     async def _pace(self, count: int) -> None:
         if self.delay > 0:
@@ -114,8 +121,7 @@ class Run:
             await self._fail("server_error", f"The emulator failed while producing the response: {exc}")
         finally:
             self.finished.set()
-            async with self._changed:
-                self._changed.notify_all()
+            self._notify()
 
     async def stop_unstarted(self, status: str, error: dict[str, Any] | None = None) -> None:
         """Record the end of a run whose task was cancelled before its first step (nothing else will)."""
@@ -124,8 +130,7 @@ class Run:
         self.response.update(status=status, error=error)
         self.save()
         self.finished.set()
-        async with self._changed:
-            self._changed.notify_all()
+        self._notify()
 
     async def _fail(self, code: str, message: str) -> None:
         self.response.update(status="failed", error={"code": code, "message": message})
@@ -174,8 +179,8 @@ class Run:
         """The events after sequence number `after`, then each new one live, until the run ends."""
         index = max(after + 1, 0)
         while True:
-            async with self._changed:
-                await self._changed.wait_for(lambda: len(self.events) > index or self.finished.is_set())
+            if len(self.events) <= index and not self.finished.is_set():
+                await self._wake.wait()
             while index < len(self.events):
                 yield self.events[index]
                 index += 1

@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from typing import Any
@@ -36,26 +35,29 @@ class EventBuilder:
         self.next_sequence += 1
         return event
 
+    # Snapshots are shallow: a run only ever rebinds a response's top-level fields and appends finished
+    # items to `output`, and never mutates an item or part after handing it to the builder.
+
     def lifecycle(self, type_: str, response: dict[str, Any]) -> dict[str, Any]:
         """response.queued / created / in_progress / completed / incomplete / failed with a snapshot."""
-        return self._event(type_, response=copy.deepcopy(response))
+        return self._event(type_, response={**response, "output": list(response["output"])})
 
     def item_added(self, output_index: int, item: dict[str, Any]) -> dict[str, Any]:
-        return self._event("response.output_item.added", output_index=output_index, item=copy.deepcopy(item))
+        return self._event("response.output_item.added", output_index=output_index, item=item)
 
     def item_done(self, output_index: int, item: dict[str, Any]) -> dict[str, Any]:
-        return self._event("response.output_item.done", output_index=output_index, item=copy.deepcopy(item))
+        return self._event("response.output_item.done", output_index=output_index, item=item)
 
     def part_added(self, output_index: int, item_id: str, content_index: int, part: dict[str, Any]) -> dict[str, Any]:
         return self._event(
             "response.content_part.added", output_index=output_index, item_id=item_id,
-            content_index=content_index, part=copy.deepcopy(part),
+            content_index=content_index, part=part,
         )
 
     def part_done(self, output_index: int, item_id: str, content_index: int, part: dict[str, Any]) -> dict[str, Any]:
         return self._event(
             "response.content_part.done", output_index=output_index, item_id=item_id,
-            content_index=content_index, part=copy.deepcopy(part),
+            content_index=content_index, part=part,
         )
 
     def text_delta(self, output_index: int, item_id: str, content_index: int, delta: str) -> dict[str, Any]:

@@ -78,7 +78,25 @@ def check_create(body: dict[str, Any]) -> None:
         if threshold is not None and (not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1):
             raise invalid(f"context_management[{index}].compact_threshold",
                           "`compact_threshold` must be a positive integer (a token count).")
-    check_schema(body, "CreateResponse")
+    for name in ("user", "safety_identifier", "prompt_cache_key"):
+        _check_type(body, name, (str,), "a string")
+    if not _only_checked_scalars(body):
+        check_schema(body, "CreateResponse")
+
+
+# Fields whose every constraint in the document the checks above already enforce: a body made only of these
+# (with string `input`/`instructions`) skips the schema pass, which costs more than the whole rest of a create.
+_CHECKED_FIELDS = frozenset({
+    "model", "stream", "background", "store", "parallel_tool_calls", "max_output_tokens", "temperature", "top_p",
+    "metadata", "previous_response_id", "user", "safety_identifier", "prompt_cache_key",
+})
+
+
+def _only_checked_scalars(body: dict[str, Any]) -> bool:
+    return all(
+        name in _CHECKED_FIELDS or (name in ("input", "instructions") and isinstance(value, str))
+        for name, value in body.items()
+    )
 
 
 # Fields the document marks required that the service (and the seeds' own examples) let clients omit,

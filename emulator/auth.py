@@ -9,6 +9,8 @@
   `{"error": {"code": "401", "message": "Access denied ..."}}`; a bad, expired or wrong-audience token
   gets `{"statusCode": 401, "message": "Unauthorized. Access token is missing, invalid, ..."}`.
 - With no configured keys (`--no-auth`) every request is accepted (kind `none`).
+- In OpenAI mode (`azure_mode=False`, `--openai-mode`) failures use OpenAI's body instead:
+  `{"error": {"message": ..., "type": "invalid_request_error", "param": null, "code": "invalid_api_key"}}`.
 """
 
 from __future__ import annotations
@@ -49,11 +51,29 @@ class AuthFailure(Exception):
         self.attempted = attempted
 
 
-def _key_failure(message: str, attempted: Caller) -> AuthFailure:
+OPENAI_KEY_MESSAGE = "Incorrect API key provided. You can find your API key in your account's API keys page."
+OPENAI_MISSING_MESSAGE = (
+    "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer "
+    "auth (i.e. Authorization: Bearer YOUR_KEY)."
+)
+
+
+def _openai_failure(message: str, code: str | None, attempted: Caller) -> AuthFailure:
+    body = {"error": {"message": message, "type": "invalid_request_error", "param": None, "code": code}}
+    return AuthFailure(JSONResponse(body, status_code=401), attempted)
+
+
+def _key_failure(message: str, attempted: Caller, config: EmulatorConfig) -> AuthFailure:
+    if not config.azure_mode:
+        missing = message == MISSING_KEY_MESSAGE
+        return _openai_failure(OPENAI_MISSING_MESSAGE if missing else OPENAI_KEY_MESSAGE,
+                               None if missing else "invalid_api_key", attempted)
     return AuthFailure(JSONResponse({"error": {"code": "401", "message": message}}, status_code=401), attempted)
 
 
 def _token_failure(config: EmulatorConfig, attempted: Caller) -> AuthFailure:
+    if not config.azure_mode:
+        return _openai_failure(OPENAI_KEY_MESSAGE, "invalid_api_key", attempted)
     message = TOKEN_MESSAGE.format(audiences=" or ".join(config.entra_audiences))
     return AuthFailure(JSONResponse({"statusCode": 401, "message": message}, status_code=401), attempted)
 
@@ -77,14 +97,14 @@ def authenticate(headers: Mapping[str, str], config: EmulatorConfig) -> Caller:
         caller = Caller("api-key", fingerprint(key))
         if key in config.api_keys:
             return caller
-        raise _key_failure(KEY_MESSAGE, caller)
+        raise _key_failure(KEY_MESSAGE, caller, config)
     if not bearer:
-        raise _key_failure(MISSING_KEY_MESSAGE, Caller("none", None))
+        raise _key_failure(MISSING_KEY_MESSAGE, Caller("none", None), config)
     if bearer in config.api_keys:
         return Caller("bearer-key", fingerprint(bearer))
     caller = Caller("entra", fingerprint(bearer))
     if bearer.count(".") != 2:
-        raise _key_failure(KEY_MESSAGE, Caller("bearer-key", caller.fingerprint))
+        raise _key_failure(KEY_MESSAGE, Caller("bearer-key", caller.fingerprint), config)
     try:
         claims = jwt.decode(bearer, options={"verify_signature": False, "verify_exp": False, "verify_aud": False})
     except jwt.PyJWTError:

@@ -5,7 +5,7 @@ is deployed under its own name at its first listed version (e.g. `gpt-4o` -> `gp
 `--deployment NAME=MODEL[@VERSION]` adds more (an unknown model or version is a start-up error). The
 response's `model` field and the `x-ms-served-model` header show the dated snapshot `model-version`
 (`gpt-4o-2024-11-20`), or the bare name for a model the catalog lists without a version. An unknown
-deployment gets Azure's 404 `DeploymentNotFound` body.
+deployment gets Azure's 404 `DeploymentNotFound` body (OpenAI's `model_not_found` in OpenAI mode).
 """
 
 from __future__ import annotations
@@ -34,21 +34,26 @@ class Deployment:
 
 
 class DeploymentNotFound(EmulatorError):
-    def __init__(self, name: str) -> None:
-        super().__init__(
-            404,
-            "The API deployment for this resource does not exist. If you created the deployment within the "
-            f"last 5 minutes, please wait a moment and try again. (deployment: '{name}')",
-            code="DeploymentNotFound",
-        )
+    """Azure's gateway body `{"error": {"code", "message"}}`; in OpenAI mode OpenAI's `model_not_found`."""
+
+    def __init__(self, name: str, azure: bool = True) -> None:
+        if azure:
+            message = ("The API deployment for this resource does not exist. If you created the deployment within "
+                       f"the last 5 minutes, please wait a moment and try again. (deployment: '{name}')")
+            super().__init__(404, message, code="DeploymentNotFound")
+        else:
+            message = f"The model `{name}` does not exist or you do not have access to it."
+            super().__init__(404, message, code="model_not_found", type="invalid_request_error")
+        self.azure = azure
 
     def body(self) -> dict[str, Any]:
-        return {"error": {"code": self.code, "message": self.message}}
+        return {"error": {"code": self.code, "message": self.message}} if self.azure else super().body()
 
 
 class Deployments:
     def __init__(self, config: EmulatorConfig) -> None:
         self.snapshot: Snapshot = catalog_snapshot(config.snapshot)
+        self.azure = config.azure_mode
         self._by_name: dict[str, Deployment] = {}
         for m in self.snapshot.models:
             self._by_name[m.name] = Deployment(m.name, m.name, m.versions[0] if m.versions else None)
@@ -69,7 +74,7 @@ class Deployments:
     def resolve(self, name: str) -> Deployment:
         found = self._by_name.get(name)
         if found is None:
-            raise DeploymentNotFound(name)
+            raise DeploymentNotFound(name, self.azure)
         return found
 
     def models_list(self) -> dict[str, Any]:

@@ -103,3 +103,22 @@ def open_server() -> Iterator[EmulatorServer]:
 def test_no_auth_mode_accepts_anything(open_server: EmulatorServer) -> None:
     assert post(open_server, {}).status_code == 200
     assert post(open_server, {"api-key": "whatever"}).status_code == 200
+
+
+@pytest.fixture(scope="module")
+def openai_mode() -> Iterator[EmulatorServer]:
+    with EmulatorServer(EmulatorConfig(azure_mode=False)) as server:
+        yield server
+
+
+def test_openai_mode_uses_openai_error_bodies(openai_mode: EmulatorServer, recorded: Recorder) -> None:
+    reply = httpx.post(openai_mode.openai_base_url + "responses", headers={"Authorization": "Bearer sk-wrong"}, json=BODY)
+    assert reply.status_code == 401
+    assert reply.json()["error"]["code"] == "invalid_api_key" and "sk-wrong" not in reply.text
+    client = make_client(openai_mode, recorded, base_url=openai_mode.openai_base_url)
+    with pytest.raises(openai.NotFoundError) as caught:
+        client.responses.create(model="gpt-nope", input="x")
+    assert caught.value.body == {  # type: ignore[comparison-overlap]
+        "message": "The model `gpt-nope` does not exist or you do not have access to it.",
+        "type": "invalid_request_error", "param": None, "code": "model_not_found",
+    }

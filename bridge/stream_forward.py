@@ -38,6 +38,7 @@ SUMMARISED_EVENTS = (
     "response.code_interpreter_call.completed",
 )
 MAX_RESUMES = 5
+DRAIN_SECONDS = 0.5
 
 Report = Callable[[float, str], Awaitable[None]]
 Opener = Callable[[], Awaitable[Any]]
@@ -89,7 +90,13 @@ async def forward(
                 async for event in stream:
                     await _handle(event, report, state)
                     if state.final is not None:
-                        return state.final
+                        break
+                if state.final is not None:
+                    # Read the (empty) rest of the body so the connection can be reused.
+                    with anyio.move_on_after(DRAIN_SECONDS):
+                        async for _ in stream:
+                            pass
+                    return state.final
             cause: BaseException | str = "the stream ended before the response finished"
             if resumable and state.response_id is not None:
                 # Nothing left to replay (e.g. resuming after the last event): the stored state is the answer.

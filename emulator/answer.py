@@ -20,15 +20,21 @@ The answer is these sentences, in this order:
    1,000 when it asks for a "very long" one.
 
 A turn with no user message at all answers `You said nothing.` in place of sentence 1.
+
+Structured output (`text.format`): `json_schema` answers a JSON document valid for the schema, filled
+from the latest user message by the function-argument rules (emulator.function_args); `json_object`
+answers `{"answer": <the text above>}`.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from emulator.content import describe_content
 from emulator.file_store import FileStore
+from emulator.function_args import arguments_for
 from emulator.tokens import IMAGE_TOKENS, count_tokens
 
 LATEST_LIMIT = 4000
@@ -96,6 +102,18 @@ def compose(
     missing = target - len(text.split())
     if missing > 0:
         text += " " + " ".join(_FILLER[i % len(_FILLER)] for i in range(missing))
+    return text
+
+
+def structured(text: str, text_config: Any, context: list[dict[str, Any]], files: FileStore) -> str:
+    """The answer in the requested `text.format` (see the module docstring)."""
+    fmt = text_config.get("format") if isinstance(text_config, dict) else None
+    kind = fmt.get("type") if isinstance(fmt, dict) else None
+    if kind == "json_schema":
+        users = user_texts(context, files)
+        return json.dumps(arguments_for(fmt.get("schema"), users[-1] if users else ""))
+    if kind == "json_object":
+        return json.dumps({"answer": text})
     return text
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from emulator.answer import compose, item_tokens, message_text
+from emulator.answer import compose, item_tokens, message_text, structured
 from emulator.compaction import compact_items, expand_context, new_id
 from emulator.deployments import Deployment
 from emulator.errors import EmulatorError, invalid
@@ -203,6 +203,7 @@ def build_turn(body: Mapping[str, Any], headers: Mapping[str, str], state: Emula
             context, instructions, plan.facts, state.files,
             requested_words=_metadata_int(body, "emulator_words"), min_words=state.config.min_words,
         )
+        text = structured(text, body.get("text"), context, state.files)
         limit = body.get("max_output_tokens")
         budget = None if limit is None else max(0, int(limit) - reasoning_tokens - other_tokens)
         if budget is not None and count_tokens(text) > budget:

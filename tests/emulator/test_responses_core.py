@@ -209,3 +209,18 @@ def test_openai_prefix_serves_the_same_api(emulator: EmulatorServer, recorded: R
     other = make_client(emulator, recorded, base_url=emulator.openai_base_url)
     response = other.responses.create(model="gpt-4o", input="via /v1")
     assert other.responses.retrieve(response.id).output_text == 'You said: "via /v1".'
+
+
+def test_structured_output_follows_the_json_schema(client: openai.OpenAI) -> None:
+    from pydantic import BaseModel
+
+    class Trip(BaseModel):
+        city: str
+        days: int
+        tags: list[str]
+
+    parsed = client.responses.parse(model="gpt-4o", input="Plan 3 days in Lisbon, please.", text_format=Trip)
+    trip = parsed.output_parsed
+    assert isinstance(trip, Trip) and trip.days == 3 and trip.tags
+    loose = client.responses.create(model="gpt-4o", input="Reply in JSON.", text={"format": {"type": "json_object"}})
+    assert loose.output_text.startswith('{"answer": "You said: ')

@@ -9,8 +9,12 @@ import argparse
 import json
 import sys
 from contextlib import ExitStack
+from typing import TYPE_CHECKING
 
 from bridge.settings import ConfigurationError, Settings
+
+if TYPE_CHECKING:
+    from mcp.server.mcpserver import MCPServer
 
 DEFAULT_PORT = 8765
 
@@ -87,14 +91,14 @@ def _serve(args: argparse.Namespace) -> int:
         return _serve_http(mcp, settings, args)
 
 
-def _serve_http(mcp: object, settings: Settings, args: argparse.Namespace) -> int:
+def _serve_http(mcp: MCPServer, settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from bridge.client_config import client_config
     from bridge.http_app import build_http_app, url_for
 
     token = settings.http_token.get_secret_value() if settings.http_token else None
-    app = build_http_app(mcp, host=args.host, token=token, extra_hosts=args.allow_host)  # type: ignore[arg-type]
+    app = build_http_app(mcp, host=args.host, token=token, extra_hosts=args.allow_host)
     url = url_for(args.host, args.port)
     print(f"responses-bridge: serving MCP over streamable HTTP at {url}", flush=True)
     if token:

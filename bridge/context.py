@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import openai
@@ -28,8 +28,6 @@ class BridgeContext:
     client: openai.AsyncOpenAI
     mode: Mode
     emulator: EmulatorServer | None = None
-    # Background jobs this process started (response id -> last seen stream sequence number).
-    jobs: dict[str, int] = field(default_factory=dict)
 
     def image_headers(self) -> dict[str, str]:
         """Extra headers for requests that may run the image_generation tool (Azure needs the deployment)."""

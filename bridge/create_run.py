@@ -27,11 +27,18 @@ from mcp_types import CallToolResult, ContentBlock, InputRequiredResult
 from openai.types.responses import Response
 
 from bridge.approvals import run_with_approvals
-from bridge.background_jobs import ACTIVE_STATUSES, budget_next_step, cancel_quietly, stream_within_budget, wait
+from bridge.background_jobs import (
+    ACTIVE_STATUSES,
+    Heartbeat,
+    budget_next_step,
+    cancel_quietly,
+    stream_within_budget,
+    wait,
+)
 from bridge.context import BridgeContext
 from bridge.images import publish_images
 from bridge.result_format import ResponseResult, StreamInfo, response_model, structured_result
-from bridge.stream_forward import StreamState
+from bridge.stream_forward import Report, StreamState
 from bridge.upstream_errors import ToolInputError, UpstreamError
 
 
@@ -49,14 +56,18 @@ def progress_requested(mcp_ctx: Context) -> bool:
     return getattr(meta, "progress_token", None) is not None
 
 
-def reporter(mcp_ctx: Context):  # noqa: ANN201 - a small closure type
+def reporter(mcp_ctx: Context) -> Report:
+    """Stream events -> progress notifications of this MCP request (no-ops without a progress token)."""
+
     async def report(progress: float, message: str) -> None:
         await mcp_ctx.report_progress(progress, None, message)
 
     return report
 
 
-def heartbeat(mcp_ctx: Context):  # noqa: ANN201
+def heartbeat(mcp_ctx: Context) -> Heartbeat:
+    """Polling heartbeats -> progress notifications: elapsed seconds out of the budget."""
+
     async def beat(elapsed: float, budget: float, message: str) -> None:
         await mcp_ctx.report_progress(round(elapsed, 3), budget, message)
 

@@ -60,6 +60,10 @@ def normalize_input(raw: Any) -> list[dict[str, Any]]:
         kind = item.setdefault("type", "message")
         if kind == "message":
             item = _normalize_message(item, index)
+        elif kind == "function_call_output":
+            item.setdefault("status", "completed")
+        elif kind == "mcp_approval_response":
+            item.setdefault("request_id", item.get("approval_request_id"))  # the derived document requires it
         item.setdefault("id", new_id(_ID_PREFIX.get(kind, kind.split("_")[0][:4] or "item")))
         items.append(item)
     return items
@@ -81,14 +85,35 @@ def _normalize_message(item: dict[str, Any], index: int) -> dict[str, Any]:
         if isinstance(part, dict) and part.get("type") == "output_text":
             part.setdefault("annotations", [])
             part.setdefault("logprobs", [])
+        elif isinstance(part, dict) and part.get("type") == "input_image":
+            part.setdefault("detail", "auto")
         parts.append(part)
     item["content"] = parts
     item.setdefault("status", "completed")
     return item
 
 
-def chain_items(state: EmulatorState, previous_response_id: str | None) -> list[dict[str, Any]]:
-    """Every item along the stored chain ending at `previous_response_id`, oldest first."""
+def _resolve_references(new_input: list[dict[str, Any]], history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`{"type": "item_reference", "id": ...}` -> the item with that id from the chained history."""
+    if not any(it.get("type") == "item_reference" for it in new_input):
+        return new_input
+    known = {it.get("id"): it for it in history}
+    resolved = []
+    for index, item in enumerate(new_input):
+        if item.get("type") == "item_reference":
+            if item.get("id") not in known:
+                raise invalid(f"input[{index}].id", f"No item with id '{item.get('id')}' in the conversation; "
+                              "an item_reference must name an item of a response chained with previous_response_id.")
+            item = known[item["id"]]
+        resolved.append(item)
+    return resolved
+
+
+def chain_items(state: EmulatorState, previous_response_id: str | None, strict: bool = True) -> list[dict[str, Any]]:
+    """Every item along the stored chain ending at `previous_response_id`, oldest first.
+
+    `strict` (creating): an unknown or unfinished `previous_response_id` is a 400. Otherwise (listing) the
+    chain simply ends where a link is missing."""
     segments: list[list[dict[str, Any]]] = []
     seen: set[str] = set()
     current = previous_response_id
@@ -96,7 +121,7 @@ def chain_items(state: EmulatorState, previous_response_id: str | None) -> list[
         seen.add(current)
         record = state.store.get(current)
         if record is None:
-            if current == previous_response_id:
+            if strict and current == previous_response_id:
                 raise EmulatorError(
                     400, f"Previous response with id '{current}' not found. Responses created with store=false "
                     "cannot be chained; pass their output items in `input` instead.",
@@ -106,7 +131,7 @@ def chain_items(state: EmulatorState, previous_response_id: str | None) -> list[
         if record.kind == "compaction":
             segments.append(list(record.response.get("output", [])))
             break
-        if record.response.get("status") in ("queued", "in_progress"):
+        if strict and record.response.get("status") in ("queued", "in_progress"):
             raise invalid("previous_response_id", f"Previous response '{current}' is still "
                           f"{record.response['status']}; wait for it to finish (poll GET /responses/{current}).",
                           code="previous_response_in_progress")
@@ -174,6 +199,7 @@ def build_turn(body: Mapping[str, Any], headers: Mapping[str, str], state: Emula
         if item.get("type") == "message":
             message_text(item, state.files, f"input[{index}]")
     history = chain_items(state, body.get("previous_response_id"))
+    new_input = _resolve_references(new_input, history)
     try:
         context = expand_context([*history, *new_input], state.sealer)
     except ValueError as exc:

@@ -129,6 +129,9 @@ def _limit(raw: str | None) -> int:
 
 
 async def list_input_items(request: Request) -> Response:
+    """The response's whole input context, as the seeds describe it ("the full conversation context,
+    including items the model added, such as function calls or compaction items"): the items of every
+    stored response along its `previous_response_id` chain (inputs and outputs), then its own input."""
     state = _state(request)
     record = _stored(state, request.path_params["response_id"])
     query = request.query_params
@@ -136,7 +139,8 @@ async def list_input_items(request: Request) -> Response:
     if order not in ("asc", "desc"):
         raise invalid("order", "`order` must be 'asc' or 'desc'.", code="invalid_value")
     limit = _limit(query.get("limit"))
-    items = list(record.input_items) if order == "asc" else list(reversed(record.input_items))
+    context = [*chain_items(state, record.previous_response_id, strict=False), *record.input_items]
+    items = context if order == "asc" else context[::-1]
     ids = [it.get("id") for it in items]
     for name in ("after", "before"):
         cursor = query.get(name)

@@ -224,3 +224,33 @@ def test_structured_output_follows_the_json_schema(client: openai.OpenAI) -> Non
     assert isinstance(trip, Trip) and trip.days == 3 and trip.tags
     loose = client.responses.create(model="gpt-4o", input="Reply in JSON.", text={"format": {"type": "json_object"}})
     assert loose.output_text.startswith('{"answer": "You said: ')
+
+
+def test_input_items_show_the_whole_chained_context(client: openai.OpenAI) -> None:
+    first = client.responses.create(model="gpt-4o", input="First turn: ibis.")
+    second = client.responses.create(model="gpt-4o", previous_response_id=first.id, input="Second turn.")
+    items = client.responses.input_items.list(second.id, order="asc").data
+    assert [(i.type, getattr(i, "role", None)) for i in items] == [
+        ("message", "user"), ("message", "assistant"), ("message", "user")
+    ]
+    assert items[1].id == first.output[0].id
+    assert items[2].content[0].text == "Second turn."  # type: ignore[union-attr]
+    client.responses.delete(first.id)
+    assert len(client.responses.input_items.list(second.id).data) == 1  # the chain ends where a link is gone
+
+
+def test_item_reference_and_tool_outputs_in_input_items(client: openai.OpenAI) -> None:
+    tools = [{"type": "function", "name": "get_weather", "description": "Get the weather for a location",
+              "parameters": {"type": "object", "properties": {"location": {"type": "string"}}, "required": ["location"]}}]
+    first = client.responses.create(model="gpt-4o", tools=tools, input="What's the weather in Paris?")  # type: ignore[arg-type]
+    call = next(item for item in first.output if item.type == "function_call")
+    second = client.responses.create(
+        model="gpt-4o", previous_response_id=first.id, tools=tools,  # type: ignore[arg-type]
+        input=[{"type": "function_call_output", "call_id": call.call_id, "output": '{"temperature": "70 F"}'},  # type: ignore[union-attr]
+               {"type": "item_reference", "id": first.output[-1].id}],
+    )
+    listed = client.responses.input_items.list(second.id, order="asc").data
+    assert [i.type for i in listed][-2:] == ["function_call_output", "function_call"]
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.responses.create(model="gpt-4o", input=[{"type": "item_reference", "id": "msg_unknown"}])
+    assert caught.value.body["param"] == "input[0].id"  # type: ignore[index]

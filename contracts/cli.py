@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--spec", metavar="PATH", help="OpenAPI document to use instead of the built-in one")
     what.add_argument("--snapshot", choices=["2026-05", "2025-12"], default="2026-05", help="doc snapshot")
     what.add_argument("--layers", default="schema,scenario,catalog", help="comma list of schema,scenario,catalog")
-    what.add_argument("--max-cases", type=int, default=None, help="budget of schema-layer requests (default 400)")
+    what.add_argument("--max-cases", type=int, default=None, help="budget of schema-layer requests (default 450)")
     what.add_argument("--timeout", type=float, default=30.0, help="per-request timeout in seconds")
     out = run.add_argument_group("output")
     out.add_argument("--junit", metavar="PATH", help="write JUnit XML here")

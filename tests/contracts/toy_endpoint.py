@@ -2,7 +2,7 @@
 
 It answers `POST /responses` (JSON or SSE) and `GET /models`, and 404 with the documented error body elsewhere.
 `defect` breaks one documented rule, so a test can prove the suite notices it:
-- "server_error": invalid bodies get 500 instead of 400;
+- "server_error": bodies with a mistyped common field get 500 instead of 400;
 - "wrong_error_body": 4xx bodies are `{"detail": ...}` instead of `{"error": {...}}`;
 - "non_json": `GET /models` answers text/html;
 - "hang_stream": streams send one event and then never finish;
@@ -48,7 +48,7 @@ def response_object(model: str) -> dict[str, Any]:
         "model": model,
         "output": [{
             "id": f"msg_{uuid.uuid4().hex}", "type": "message", "role": "assistant", "status": "completed",
-            "content": [{"type": "output_text", "text": text, "annotations": []}],
+            "content": [{"type": "output_text", "text": text, "annotations": [], "logprobs": []}],
         }],
         "parallel_tool_calls": True,
         "temperature": 1.0,
@@ -58,6 +58,20 @@ def response_object(model: str) -> dict[str, Any]:
         "usage": {"input_tokens": 3, "input_tokens_details": {"cached_tokens": 0}, "output_tokens": 1,
                   "output_tokens_details": {"reasoning_tokens": 0}, "total_tokens": 4},
     }
+
+
+# Top-level fields of a create request and the JSON types the document allows for them.
+FIELD_TYPES = {
+    "input": (str, list), "instructions": (str, type(None)), "metadata": (dict, type(None)),
+    "stream": (bool, type(None)), "store": (bool, type(None)), "temperature": (int, float, type(None)),
+    "top_p": (int, float, type(None)), "max_output_tokens": (int, type(None)), "tools": (list,),
+}
+
+
+def mistyped(body: Any) -> bool:
+    return isinstance(body, dict) and any(
+        key in body and not isinstance(body[key], kinds) for key, kinds in FIELD_TYPES.items()
+    )
 
 
 def create_app(defect: str | None = None, key: str = KEY) -> Starlette:
@@ -78,7 +92,7 @@ def create_app(defect: str | None = None, key: str = KEY) -> Starlette:
         if defect == "slow":
             await asyncio.sleep(30)
         bad = not isinstance(body, dict) or not isinstance(body.get("model"), str)
-        if bad:
+        if bad or mistyped(body):
             if defect == "server_error":
                 return PlainTextResponse("Internal Server Error", status_code=500)
             return error(400, "body must be a JSON object with a string 'model'", "model", defect)

@@ -84,8 +84,9 @@ async def forward(
     """Consume the stream from `open_stream()` to its end, resuming after cuts; return the final response."""
     opener = open_stream
     while True:
+        # Opening is the SDK's business (it already retried); only a failure while reading is a cut.
+        stream = await opener()
         try:
-            stream = await opener()
             async with stream:
                 async for event in stream:
                     await _handle(event, report, state)

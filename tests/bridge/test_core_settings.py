@@ -6,12 +6,15 @@ import json
 import os
 from pathlib import Path
 
+import httpx2
+import openai
 import pytest
 
 from bridge.client_config import client_config
 from bridge.context import IMAGE_DEPLOYMENT_HEADER, build_context
 from bridge.result_format import strip_blobs
 from bridge.settings import ConfigurationError, Mode, Settings
+from bridge.upstream_errors import describe
 
 ENV_NAMES = [
     "AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_DEPLOYMENT", "AZURE_OPENAI_IMAGE_DEPLOYMENT",
@@ -98,3 +101,9 @@ def test_strip_blobs_drops_base64_but_keeps_encrypted_content() -> None:
     stripped = strip_blobs(item)
     assert stripped["result"].startswith("<omitted") and stripped["nested"][0]["file_data"].startswith("<omitted")
     assert stripped["encrypted_content"] == blob
+
+
+def test_unreachable_endpoint_is_explained() -> None:
+    request = httpx2.Request("POST", "http://127.0.0.1:9/openai/v1/responses")
+    text = describe(openai.APIConnectionError(request=request), "resp_1")
+    assert "AZURE_OPENAI_ENDPOINT" in text and "resp_1" in text

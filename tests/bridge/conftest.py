@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -79,6 +80,8 @@ def settings_for(emu: EmulatorServer, **overrides: Any) -> Settings:
         "azure_openai_endpoint": emu.root_url,
         "azure_openai_api_key": emu.config.api_keys[0],
         "azure_openai_deployment": "gpt-4o",
+        # Generated images must not land in the working tree.
+        "responses_bridge_output_dir": Path(tempfile.mkdtemp(prefix="bridge-images-")),
     }
     values.update(overrides)
     return Settings(**values)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from collections.abc import Iterator
 from typing import Any
 
@@ -330,3 +331,19 @@ async def test_malformed_arguments_get_clear_errors(bridge: BridgeHTTPServer) ->
             assert field in result.content[0].text, (name, result.content[0].text)
         assert data(await session.call_tool("create_response", {"input": "fine"}))["status"] == "completed"
 
+
+
+async def test_image_generation_result_is_published_not_inlined(bridge: BridgeHTTPServer) -> None:
+    async with http_session(bridge.url) as session:
+        result = await session.call_tool(
+            "create_response", {"input": "Draw an image of a red fox in the snow", "tools": [{"type": "image_generation"}]}
+        )
+    body = data(result)
+    assert body["images"], body
+    image = body["images"][0]
+    assert Path(image["path"]).read_bytes().startswith(b"\x89PNG")
+    call = next(item for item in body["output"] if item["type"] == "image_generation_call")
+    assert call["result"].startswith("<omitted")
+    kinds = [block.type for block in result.content]
+    assert "image" in kinds and "resource_link" in kinds
+    assert len(result.content[0].text) < 20_000

@@ -36,6 +36,7 @@ EXPENSIVE_TOOL_TYPES = frozenset(
 )
 BODY_OPERATIONS = frozenset({("POST", "/responses"), ("POST", "/responses/compact")})
 IMAGE_HEADER = "x-ms-oai-image-generation-deployment"
+FILLER_INPUT = "Say hi."
 
 
 @dataclass
@@ -64,6 +65,11 @@ class CostPolicy:
         """
         if body.get("model") is None or isinstance(body["model"], str):
             body["model"] = self.deployment
+        # The document leaves `input` optional (it may come from a previous response, a stored prompt or a
+        # conversation); a request with none of them has nothing to answer and real endpoints refuse it.
+        sources = ("input", "previous_response_id") + (("prompt", "conversation") if create else ())
+        if all(body.get(key) is None for key in sources):
+            body["input"] = FILLER_INPUT
         if not create:
             return
         tokens = body.get("max_output_tokens")

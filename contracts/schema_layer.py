@@ -60,6 +60,12 @@ PASSES: tuple[tuple[tuple[str, ...], float], ...] = (
     (("fuzzing",), 0.35),
     (("stateful",), 0.25),
 )
+# schemathesis' default statuses for a valid request, and the operations where the pages document a refusal of
+# a request the document calls valid: cancelling a response that was not created with background=true is a 400.
+POSITIVE_ACCEPTED = ("2xx", "3xx", "401", "403", "404", "409", "429", "5xx")
+DOCUMENTED_REFUSALS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("POST", "/responses/{response_id}/cancel"): ("400",),
+}
 EXCERPT = 1200
 HARD_STOP_FACTOR = 2
 
@@ -133,6 +139,14 @@ def schemathesis_config(
             **{name: {"enabled": True} for name in schema_checks.CUSTOM_CHECKS},
         },
     }
+    config["operations"] = [
+        {
+            "include-path": path,
+            "include-method": method,
+            "checks": {"positive_data_acceptance": {"expected-statuses": [*POSITIVE_ACCEPTED, *extra]}},
+        }
+        for (method, path), extra in DOCUMENTED_REFUSALS.items()
+    ]
     if openapi_auth:
         config["auth"] = {"openapi": openapi_auth}
     if headers:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -13,6 +15,7 @@ from emulator.file_store import FileStore
 
 # CreateFileRequest.purpose in the official OpenAPI document.
 PURPOSES = ("assistants", "batch", "fine-tune", "vision", "user_data", "evals")
+_FORM_FIELDS = {"file", "purpose", "expires_after", "expires_after[anchor]", "expires_after[seconds]"}
 
 
 def file_routes(files: FileStore, config: EmulatorConfig) -> list[Route]:
@@ -25,7 +28,13 @@ def file_routes(files: FileStore, config: EmulatorConfig) -> list[Route]:
             purpose = _checked_purpose(purpose if isinstance(purpose, str) else None, config)
             if not isinstance(upload, UploadFile):
                 raise invalid("file", "Missing required field `file`: attach the file's bytes as a multipart file part.")
-            expires_after = _expires_after(form.get("expires_after[anchor]"), form.get("expires_after[seconds]"))
+            unknown = sorted(set(form.keys()) - _FORM_FIELDS)
+            if unknown:
+                message = f"Unrecognized field {unknown[0]!r}; POST /files takes file, purpose and expires_after."
+                raise invalid(unknown[0], message)
+            expires_after = _expires_after(
+                form.get("expires_after"), form.get("expires_after[anchor]"), form.get("expires_after[seconds]")
+            )
             data = await upload.read()
             filename = upload.filename or "upload"
         return JSONResponse(files.put(filename, purpose, data, expires_after))
@@ -39,9 +48,8 @@ def file_routes(files: FileStore, config: EmulatorConfig) -> list[Route]:
             raise invalid("order", "`order` must be `asc` or `desc`.")
         if after := q.get("after"):
             ids = [f["id"] for f in data]
-            if after not in ids:
-                raise invalid("after", f"`after` must be the id of a listed file; {after!r} is not.")
-            data = data[ids.index(after) + 1 :]
+            # A cursor that lists nothing (e.g. a deleted file's id) gives an empty page, not an error.
+            data = data[ids.index(after) + 1 :] if after in ids else []
         limit = _limit(q.get("limit"))
         page, has_more = data[:limit], len(data) > limit
         return JSONResponse(
@@ -103,17 +111,28 @@ def _checked_purpose(purpose: str | None, config: EmulatorConfig) -> str:
     return purpose
 
 
-def _expires_after(anchor: object, seconds: object) -> int | None:
-    """`expires_after` (multipart fields expires_after[anchor], expires_after[seconds]) in seconds, or None."""
-    if anchor is None and seconds is None:
+def _expires_after(as_json: object, anchor: object, seconds: object) -> int | None:
+    """`expires_after` in seconds, or None. The SDK sends the fields expires_after[anchor] and
+    expires_after[seconds]; other clients send one field `expires_after` holding a JSON object."""
+    if isinstance(as_json, str):
+        try:
+            value = json.loads(as_json)
+        except ValueError:
+            value = None
+        if not isinstance(value, dict):
+            raise invalid("expires_after", '`expires_after` must be an object: {"anchor": "created_at", "seconds": N}.')
+        anchor, seconds = value.get("anchor"), value.get("seconds")
+    elif anchor is None and seconds is None:
         return None
+    if isinstance(seconds, str) and seconds.isdigit():
+        seconds = int(seconds)
     if anchor != "created_at":
         raise invalid("expires_after.anchor", "`expires_after.anchor` must be `created_at`.")
-    if not isinstance(seconds, str) or not seconds.isdigit() or not 3600 <= int(seconds) <= 2592000:
+    if not isinstance(seconds, int) or isinstance(seconds, bool) or not 3600 <= seconds <= 2592000:
         raise invalid(
             "expires_after.seconds", "`expires_after.seconds` must be an integer from 3600 (1 hour) to 2592000 (30 days)."
         )
-    return int(seconds)
+    return seconds
 
 
 def _known(files: FileStore, file_id: str) -> dict:
@@ -124,11 +143,13 @@ def _known(files: FileStore, file_id: str) -> dict:
 
 
 def _limit(raw: str | None) -> int:
+    """The page size: 1 to 10000 (default 10000); the document allows any integer, so others are clamped."""
     if raw is None:
         return 10000
-    if not raw.isdigit() or not 1 <= int(raw) <= 10000:
-        raise invalid("limit", "`limit` must be an integer between 1 and 10000.")
-    return int(raw)
+    try:
+        return min(10000, max(1, int(raw)))
+    except ValueError:
+        raise invalid("limit", "`limit` must be an integer between 1 and 10000.") from None
 
 
 def _disposition(filename: str) -> dict[str, str]:

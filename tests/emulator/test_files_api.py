@@ -89,7 +89,9 @@ def test_list_pagination_and_purpose_filter(sdk: openai.OpenAI, http: TestClient
     assert [f["id"] for f in first["data"]] == ids[::-1][:2] and first["has_more"] is True
     rest = http.get("/openai/v1/files", params={"purpose": "assistants", "after": first["last_id"]}).json()
     assert [f["id"] for f in rest["data"]] == [ids[0]] and rest["has_more"] is False
-    assert http.get("/openai/v1/files", params={"limit": 0}).json()["error"]["param"] == "limit"
+    assert len(http.get("/openai/v1/files", params={"limit": 0}).json()["data"]) == 1  # clamped to 1
+    assert http.get("/openai/v1/files", params={"limit": "many"}).json()["error"]["param"] == "limit"
+    assert http.get("/openai/v1/files", params={"after": "file-gone"}).json()["data"] == []
     assert http.get("/openai/v1/files", params={"order": "up"}).json()["error"]["param"] == "order"
 
 
@@ -109,3 +111,28 @@ def test_expires_after_sets_expires_at(sdk: openai.OpenAI, http: TestClient) -> 
         data={"purpose": "assistants", "expires_after[anchor]": "created_at", "expires_after[seconds]": "60"},
     )
     assert reply.status_code == 400 and reply.json()["error"]["param"] == "expires_after.seconds"
+
+
+@pytest.mark.parametrize(
+    ("value", "param"),
+    [
+        ('{"anchor": "created_at"}', "expires_after.seconds"),
+        ('{"anchor": "created_at", "seconds": 0.5}', "expires_after.seconds"),
+        ('{"seconds": 3600}', "expires_after.anchor"),
+        ("not json", "expires_after"),
+    ],
+)
+def test_expires_after_as_one_json_field(http: TestClient, value: str, param: str) -> None:
+    reply = http.post("/openai/v1/files", files={"file": ("a.pdf", b"x")}, data={"purpose": "assistants", "expires_after": value})
+    assert reply.status_code == 400 and reply.json()["error"]["param"] == param
+    ok = http.post(
+        "/openai/v1/files",
+        files={"file": ("a.pdf", b"x")},
+        data={"purpose": "assistants", "expires_after": '{"anchor": "created_at", "seconds": 3600}'},
+    )
+    assert ok.status_code == 200 and ok.json()["expires_at"] == ok.json()["created_at"] + 3600
+
+
+def test_unknown_form_fields_are_rejected(http: TestClient) -> None:
+    reply = http.post("/openai/v1/files", files={"file": ("a.pdf", b"x")}, data={"purpose": "assistants", "colour": "red"})
+    assert reply.status_code == 400 and reply.json()["error"]["param"] == "colour"

@@ -119,3 +119,21 @@ def test_synchronous_stream_can_be_resumed_after_it_ended(client: openai.OpenAI)
     events = list(client.responses.create(model="gpt-4o", input="sync stream", stream=True))
     replay = list(client.responses.retrieve(events[0].response.id, stream=True, starting_after=3))
     assert [e.model_dump() for e in replay] == [e.model_dump() for e in events[4:]]
+
+
+def test_cancel_during_background_stream_ends_the_stream_without_terminal_event(client: openai.OpenAI) -> None:
+    stream = client.responses.create(
+        model="gpt-4o", input="cancel me while streaming", background=True, stream=True,
+        metadata={"emulator_delay_ms": "20", "emulator_words": "300"},
+    )
+    events = []
+    for event in stream:
+        events.append(event)
+        if len(events) == 6:
+            assert client.responses.cancel(events[0].response.id).status == "cancelled"
+    assert events[-1].type not in ("response.completed", "response.incomplete", "response.failed")
+    assert len(events) < 300
+    final = client.responses.retrieve(events[0].response.id)
+    assert final.status == "cancelled"
+    replay = list(client.responses.retrieve(final.id, stream=True))
+    assert [e.sequence_number for e in replay] == [e.sequence_number for e in events]

@@ -192,6 +192,8 @@ async def _streamed(
         return final
     if state.response_id is None:
         raise UpstreamError(f"No response started within the time budget ({bctx.settings.time_budget:g} s).")
+    if not storable:
+        raise UpstreamError(_UNSTORED_OVER_BUDGET.format(budget=bctx.settings.time_budget), state.response_id)
     info.next_step = budget_next_step(state.response_id, state.last_sequence)
     info.partial_text = "".join(state.text)
     return await bctx.client.responses.retrieve(state.response_id)
@@ -215,8 +217,11 @@ async def _plain(bctx: BridgeContext, kwargs: dict[str, Any]) -> Response:
     budget = bctx.settings.time_budget
     with anyio.move_on_after(budget):
         return await bctx.client.responses.create(**kwargs)
-    raise UpstreamError(
-        f"The request did not finish within the time budget ({budget:g} s, RESPONSES_BRIDGE_TIME_BUDGET). "
-        "With store=false it cannot continue in the background: allow storing (omit store=false) to get a "
-        "job id to poll, or ask for less output."
-    )
+    raise UpstreamError(_UNSTORED_OVER_BUDGET.format(budget=budget))
+
+
+_UNSTORED_OVER_BUDGET = (
+    "The request did not finish within the time budget ({budget:g} s, RESPONSES_BRIDGE_TIME_BUDGET). With "
+    "store=false it cannot continue in the background: allow storing (omit store=false) to get a job id to "
+    "poll, or ask for less output."
+)

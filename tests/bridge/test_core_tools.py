@@ -268,6 +268,11 @@ async def test_long_create_returns_job_id_inside_budget(emulator: EmulatorServer
                 assert body["status"] in ("queued", "in_progress")
                 assert body["response_id"] in body["next_step"] and "wait_for_response" in body["next_step"]
                 data(await session.call_tool("cancel_response", {"response_id": body["response_id"]}))
+            for arguments in ({}, {"stream": True}):
+                unstored = await session.call_tool(
+                    "create_response", {"input": "Essay", "store": False, "metadata": slow(60, 40), **arguments}
+                )
+                assert unstored.is_error and "store=false" in unstored.content[0].text
     assert "resume_response_stream" in streamed["next_step"]
     assert streamed["output_text"] == "".join(progress.deltas())
 

@@ -136,6 +136,8 @@ def item_tokens(item: dict[str, Any], files: FileStore) -> int:
     if kind == "function_call_output":
         output = item.get("output")
         return count_tokens(output if isinstance(output, str) else str(output))
+    if kind == "image_generation_call":
+        return IMAGE_TOKENS  # the image itself, not its base64 text
     if kind in ("reasoning", "compaction"):
         return count_tokens(str(item.get("encrypted_content") or "")) // 8  # opaque payloads are compressed state
     return count_tokens(str({k: v for k, v in item.items() if k != "id"}))

@@ -113,7 +113,6 @@ async def run_create(
     else:
         want_stream = stream if stream is not None else progress_requested(mcp_ctx)
     info = RunInfo()
-    started = time.monotonic()
 
     async def create() -> Response:
         if background:
@@ -132,11 +131,11 @@ async def run_create(
             f"Started in the background. Call wait_for_response(response_id={outcome.id!r}) for the result, "
             f"resume_response_stream to stream it, or cancel_response to stop it."
         )
-    elapsed = time.monotonic() - started
-    return finish(bctx, outcome, info, elapsed)
+    return finish(bctx, outcome, info)
 
 
-def finish(bctx: BridgeContext, response: Response, info: RunInfo, elapsed: float = 0.0) -> CallToolResult:
+def finish(bctx: BridgeContext, response: Response, info: RunInfo) -> CallToolResult:
+    """The tool result for `response`: generated images saved and linked, binary data left out."""
     blocks: list[ContentBlock] = []
     images: list[dict[str, Any]] = []
     if response.status not in ACTIVE_STATUSES and any(item.type == "image_generation_call" for item in response.output):

@@ -171,7 +171,21 @@ async def test_compact_then_continue(bridge: BridgeHTTPServer) -> None:
                 {"input": [*compacted["output"], {"role": "user", "content": "Add opening hours."}]},
             )
         )
+        by_items = data(
+            await session.call_tool(
+                "compact_response",
+                {"input": [{"role": "user", "content": "Menu: bread, cake."}, {"role": "user", "content": "Add pie."}]},
+            )
+        )
+        assert any(item.get("type") == "compaction" for item in by_items["output"])
+        managed = data(
+            await session.call_tool(
+                "create_response",
+                {"input": "Keep going", "context_management": [{"type": "compaction", "compact_threshold": 200000}]},
+            )
+        )
     assert follow["status"] == "completed" and follow["output_text"]
+    assert managed["status"] == "completed"
 
 
 async def test_background_start_wait_cancel(bridge: BridgeHTTPServer) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context, MCPServer
@@ -147,10 +148,11 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
         mcp_ctx: Context,
         previous_response_id: Annotated[str, Field(min_length=1, description="The response that asked for the calls")],
         outputs: Annotated[
-            list[dict[str, str]],
+            list[dict[str, Any]],
             Field(
                 min_length=1,
-                description='One entry per function call: [{"call_id": "call_...", "output": "result text or JSON"}]',
+                description='One entry per function call: [{"call_id": "call_...", "output": "result text"}]; '
+                "a non-text output (object, list, number) is sent as JSON",
             ),
         ],
         model: Model = None,
@@ -166,7 +168,9 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
                 raise ToolInputError(
                     f"outputs[{index}] needs `call_id` (from the function call) and `output` (the result as text)."
                 )
-            items.append({"type": "function_call_output", "call_id": entry["call_id"], "output": entry["output"]})
+            output = entry["output"]
+            text = output if isinstance(output, str) else json.dumps(output, ensure_ascii=False)
+            items.append({"type": "function_call_output", "call_id": str(entry["call_id"]), "output": text})
         kwargs = _drop_none(model=model, tools=tools, instructions=instructions, previous_response_id=previous_response_id)
         kwargs["input"] = items
         return await run_create(ctx, mcp_ctx, kwargs, stream=stream, background=False)

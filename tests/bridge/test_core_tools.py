@@ -149,7 +149,7 @@ async def test_function_call_round_trip(bridge: BridgeHTTPServer) -> None:
                 "submit_function_outputs",
                 {
                     "previous_response_id": first["response_id"],
-                    "outputs": [{"call_id": call["call_id"], "output": '{"temperature_c": 17, "sky": "drizzle"}'}],
+                    "outputs": [{"call_id": call["call_id"], "output": {"temperature_c": 17, "sky": "drizzle"}}],
                     "tools": [WEATHER_TOOL],
                 },
             )

@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="responses-bridge",
         description="MCP server exposing the Azure OpenAI / OpenAI Responses API as MCP tools. "
         "Configure with AZURE_OPENAI_ENDPOINT (+ AZURE_OPENAI_API_KEY, or Entra ID sign-in), or OPENAI_API_KEY.",
+        epilog="Client configuration: responses-bridge config --client claude|vscode [--emulator] [--http URL]",
     )
     parser.add_argument("--emulator", action="store_true", help="start the local emulator in-process and use it")
     parser.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")

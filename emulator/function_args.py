@@ -161,8 +161,11 @@ def _supplied(schema: dict, name: str, ask: _Ask) -> Any:
     if isinstance(enum, list):
         hits = [v for v in enum if isinstance(v, str) and re.search(rf"\b{re.escape(v)}\b", ask.text, re.I)]
         return hits[0] if hits else None
-    if _type_of(schema) == "string" and _is_place(name):
-        return ask.place
+    declared = schema.get("type")
+    is_string = declared == "string" or (isinstance(declared, list) and "string" in declared)
+    plain = is_string and not any(k in schema for k in ("const", "format", "pattern"))
+    if plain and _is_place(name) and ask.place:
+        return _string(schema, name, ask)  # keeps minLength/maxLength
     return None
 
 
@@ -175,14 +178,18 @@ def _array(schema: dict, name: str, ask: _Ask, root: dict, depth: int) -> list:
     if isinstance(enum, list) and enum:
         mentioned = [v for v in enum if isinstance(v, str) and re.search(rf"\b{re.escape(v)}\b", ask.text, re.I)]
         chosen = mentioned or enum[:1]
-        return (chosen + [v for v in enum if v not in chosen])[: max(count, len(chosen))]
+        size = min(max(count, len(chosen)), int(schema.get("maxItems", max(count, len(chosen)))))
+        values = (chosen + [v for v in enum if v not in chosen])[:size]
+        return values + values[:1] * (count - len(values))  # repeats where the enum is too short
     singular = name[:-1] if name.endswith("s") else name
-    first = _value(items, singular, ask, root, depth + 1)
-    return [first, *(_nth(first, i) for i in range(1, count))]
+    values = [_value(items, singular, ask, root, depth + 1) for _ in range(count)]
+    if schema.get("uniqueItems"):
+        values = [values[0], *(_nth(values[0], i) for i in range(1, count))]
+    return values
 
 
 def _nth(first: Any, i: int) -> Any:
-    """The i-th filler item, distinct from the first where it can be (for `uniqueItems`)."""
+    """The i-th filler item, distinct from the first where it can be (best effort for `uniqueItems`)."""
     if isinstance(first, str):
         return f"{first} {i + 1}"
     if isinstance(first, (int, float)) and not isinstance(first, bool):

@@ -13,12 +13,17 @@ def paired_replies(
     The answered item is looked up by `reply[reply_key] == asked[asked_key]` among `asked_type` items of the
     context and the input; a reply to nothing is a 400 naming `input[i].<reply_key>`.
     """
-    asked = {it.get(asked_key): it for it in [*context, *new_input] if it.get("type") == asked_type}
+    asked = {
+        it[asked_key]: it
+        for it in [*context, *new_input]
+        if it.get("type") == asked_type and isinstance(it.get(asked_key), str)
+    }
     pairs: list[tuple[dict, dict, int]] = []
     for i, reply in enumerate(new_input):
         if reply.get("type") != reply_type:
             continue
-        answered = asked.get(reply.get(reply_key))
+        ref = reply.get(reply_key)
+        answered = asked.get(ref) if isinstance(ref, str) else None
         if answered is None:
             raise invalid(
                 f"input[{i}].{reply_key}",

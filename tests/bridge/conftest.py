@@ -32,6 +32,13 @@ from emulator.server import EmulatorServer, free_port
 
 EMULATOR_KEY = "emulator-key"
 SUMMARY_PREFIX = "[event] "
+# The function tool of the docs' function-calling example, as written there.
+WEATHER_TOOL = {
+    "type": "function",
+    "name": "get_weather",
+    "description": "Get weather for a location",
+    "parameters": {"type": "object", "properties": {"location": {"type": "string"}}, "required": ["location"]},
+}
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import pytest
 
 from emulator.server import EmulatorServer
 from tests.bridge.conftest import (
+    WEATHER_TOOL,
     BridgeHTTPServer,
     Progress,
     admin,
@@ -34,13 +35,6 @@ MY_TOOLS = {
     "compact_response": (False, False, False),
     "wait_for_response": (True, False, True),
     "resume_response_stream": (True, False, True),
-}
-WEATHER_TOOL = {
-    "type": "function",
-    "name": "get_weather",
-    "description": "Get the current weather for a city",
-    "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
-    "strict": False,
 }
 
 

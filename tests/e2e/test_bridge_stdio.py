@@ -13,7 +13,7 @@ import pytest
 
 from emulator.config import EmulatorConfig
 from emulator.server import EmulatorServer
-from tests.bridge.conftest import Progress, arm_fault, bridge_env, stdio_session
+from tests.bridge.conftest import WEATHER_TOOL, Progress, arm_fault, bridge_env, stdio_session
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(90)]
 
@@ -21,13 +21,6 @@ SECRET = "sk-e2e-known-secret-7f3a9c1d5e"
 CORE_TOOLS = {
     "create_response", "submit_function_outputs", "retrieve_response", "delete_response", "cancel_response",
     "list_input_items", "compact_response", "wait_for_response", "resume_response_stream",
-}
-WEATHER_TOOL = {
-    "type": "function",
-    "name": "get_weather",
-    "description": "Get weather for a location",
-    "parameters": {"type": "object", "properties": {"location": {"type": "string"}}, "required": ["location"]},
-    "strict": False,
 }
 
 

@@ -117,15 +117,14 @@ async def cancel_response(request: Request) -> Response:
 
 
 def _limit(raw: str | None) -> int:
+    """1..100, default 20. The document bounds nothing, so out-of-range numbers are clamped (as the files
+    list does); only a value that is not a whole number is a 400."""
     if raw is None:
         return 20
     try:
-        value = int(raw)
+        return min(max(int(raw), 1), 100)
     except ValueError:
-        value = 0
-    if not 1 <= value <= 100:
-        raise invalid("limit", "`limit` must be a whole number from 1 to 100.", code="invalid_value")
-    return value
+        raise invalid("limit", "`limit` must be a whole number from 1 to 100.", code="invalid_type") from None
 
 
 async def list_input_items(request: Request) -> Response:
@@ -146,8 +145,9 @@ async def list_input_items(request: Request) -> Response:
         cursor = query.get(name)
         if cursor is None:
             continue
-        if cursor not in ids:
-            raise invalid(name, f"`{name}` must be the id of an input item of this response; '{cursor}' is not.")
+        if cursor not in ids:  # an unknown cursor lists nothing, like the files list
+            items, ids = [], []
+            continue
         position = ids.index(cursor)
         items, ids = (items[position + 1 :], ids[position + 1 :]) if name == "after" else (items[:position], ids[:position])
     page = items[:limit]

@@ -253,3 +253,15 @@ def test_item_reference_and_tool_outputs_in_input_items(client: openai.OpenAI) -
     with pytest.raises(openai.BadRequestError) as caught:
         client.responses.create(model="gpt-4o", input=[{"type": "item_reference", "id": "msg_unknown"}])
     assert caught.value.body["param"] == "input[0].id"  # type: ignore[index]
+
+
+def test_malformed_json_bad_api_version_and_wrong_method(emulator: EmulatorServer) -> None:
+    url = emulator.base_url + "responses"
+    bad_json = httpx.post(url, headers={"api-key": KEY, "content-type": "application/json"}, content=b"{nope")
+    assert bad_json.status_code == 400 and bad_json.json()["error"]["code"] == "invalid_json"
+    preview = httpx.post(url + "?api-version=preview", headers={"api-key": KEY}, json={"model": "gpt-4o", "input": "x"})
+    assert preview.status_code == 200
+    dated = httpx.post(url + "?api-version=2024-02-01", headers={"api-key": KEY}, json={"model": "gpt-4o", "input": "x"})
+    assert dated.status_code == 400 and "api-version" in dated.json()["error"]["message"]
+    wrong = httpx.put(url, headers={"api-key": KEY})
+    assert wrong.status_code == 405 and wrong.headers["apim-request-id"]

@@ -28,9 +28,13 @@ def is_reasoning_model(model: str) -> bool:
     return name.startswith("gpt-5") and "chat" not in name
 
 
-def reasoning_item(model: str, include: list[str], about: str, sealer: Sealer) -> dict:
-    """A `reasoning` output item; sealed content only when the request includes it."""
+def reasoning_item(model: str, include: list[str], about: str, sealer: Sealer, summary: object = None) -> dict:
+    """A `reasoning` output item; sealed content only when the request includes it, a summary only when
+    `reasoning.summary` asks for one (auto, concise or detailed)."""
     item: dict = {"id": new_id("rs"), "type": "reasoning", "summary": []}
+    if summary in ("auto", "concise", "detailed"):
+        shown = about if len(about) <= 200 else about[:199] + "…"
+        item["summary"] = [{"type": "summary_text", "text": f'**Reading the request**\n\nThe user asked: "{shown}".'}]
     if ENCRYPTED_INCLUDE in include:
         item["encrypted_content"] = sealer.seal({"kind": _KIND, "model": model, "about": about})
     return item

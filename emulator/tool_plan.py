@@ -77,7 +77,8 @@ def plan_tools(
         _call_tools(body, context, choice, text or _latest_user_text(context) or "", images, files, plan)
     if is_reasoning_model(model):
         about = text or _latest_user_text(context) or ""
-        plan.items.insert(0, reasoning_item(model, list(body.get("include") or []), about, sealer))
+        summary = (body.get("reasoning") or {}).get("summary") if isinstance(body.get("reasoning"), dict) else None
+        plan.items.insert(0, reasoning_item(model, list(body.get("include") or []), about, sealer, summary))
     return plan
 
 

@@ -218,3 +218,11 @@ def test_parallel_function_calls_round_trip(client: openai.OpenAI) -> None:
     assert len(outputs) == 2
     final = client.responses.create(model="gpt-4o", previous_response_id=response.id, input=outputs)  # type: ignore[arg-type]
     assert "18 C" in final.output_text and "25 C" in final.output_text
+
+
+def test_reasoning_summary_streams_and_validates(client: openai.OpenAI) -> None:
+    with client.responses.stream(model="o4-mini", input="Why is the sky blue?", reasoning={"effort": "low", "summary": "auto"}) as stream:
+        list(stream)
+        final = stream.get_final_response()
+    [reasoning] = [item for item in final.output if item.type == "reasoning"]
+    assert reasoning.summary and "Why is the sky blue?" in reasoning.summary[0].text

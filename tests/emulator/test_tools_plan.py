@@ -341,3 +341,10 @@ def test_older_snapshot_limits_which_models_can_call_image_generation() -> None:
     assert err.value.param == "model" and "gpt-4.1-nano" in err.value.message
     newer = plan(body, [user("Draw a cat")], model="gpt-5.2", headers=IMAGE_HEADERS)  # the newer page lists none
     assert newer.items[-1]["type"] == "image_generation_call"
+
+
+def test_reasoning_summary_when_asked() -> None:
+    asked = plan({"reasoning": {"effort": "low", "summary": "auto"}}, [user("Why is the sky blue?")], model="o3")
+    [summary] = asked.items[0]["summary"]
+    assert summary["type"] == "summary_text" and "Why is the sky blue?" in summary["text"]
+    assert plan({"reasoning": {"effort": "low"}}, [user("Why?")], model="o3").items[0]["summary"] == []

@@ -70,9 +70,12 @@ def emulated_tools(tool: dict) -> list[dict]:
     ]
 
 
-def choose_tool(tool: dict, text: str) -> dict:
-    """The emulated tool a question calls: a search when the question says so, else the first tool."""
+def choose_tool(tool: dict, text: str) -> dict | None:
+    """The emulated tool a question calls: a search when the question says so, else the first tool (None
+    when `allowed_tools` allows none)."""
     tools = emulated_tools(tool)
+    if not tools:
+        return None
     if re.search(r"\b(search|find|look up|lookup)\b", text, re.IGNORECASE):
         return next((t for t in tools if t["name"].startswith("search_")), tools[0])
     return tools[0]
@@ -86,8 +89,9 @@ def needs_approval(tool: dict, name: str) -> bool:
         return False
     if isinstance(policy, dict):
         for setting in ("never", "always"):
-            names = (policy.get(setting) or {}).get("tool_names") or []
-            if name in names:
+            chosen = policy.get(setting)
+            names = chosen.get("tool_names") if isinstance(chosen, dict) else None
+            if isinstance(names, list) and name in names:
                 return setting == "always"
     return True
 
@@ -140,8 +144,10 @@ def mcp_items(tool: dict, name: str | None, context: list[dict], text: str) -> t
     if not any(it.get("type") == "mcp_list_tools" and it.get("server_label") == label for it in context):
         items.append({"id": new_id("mcpl"), "type": "mcp_list_tools", "server_label": label, "tools": listed})
     target = next((t for t in listed if t["name"] == name), None) if name else choose_tool(tool, text)
-    if target is None:
+    if target is None and name:
         raise invalid("tool_choice.name", f"The MCP server {label!r} has no tool {name!r}.")
+    if target is None:
+        return items, [f"The MCP server '{label}' allows no tools (allowed_tools is empty), so none was called."], False
     arguments = json.dumps(arguments_for(target["input_schema"], text))
     if needs_approval(tool, target["name"]):
         request = {"id": new_id("mcpr"), "type": "mcp_approval_request", "server_label": label,

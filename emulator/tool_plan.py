@@ -95,8 +95,8 @@ def _checked_tools(tools: object, files: FileStore) -> list[dict]:
             raise invalid(f"tools[{i}].name", "A function tool needs a `name`.")
         if kind == "function" and tool.get("parameters") is not None and not isinstance(tool["parameters"], dict):
             raise invalid(f"tools[{i}].parameters", "`parameters` must be a JSON Schema object.")
-        if kind == "mcp" and not tool.get("server_label"):
-            raise invalid(f"tools[{i}].server_label", "An mcp tool needs a `server_label`.")
+        if kind == "mcp" and not (isinstance(tool.get("server_label"), str) and tool["server_label"]):
+            raise invalid(f"tools[{i}].server_label", "An mcp tool needs a `server_label` (a string).")
         if kind == "mcp" and not (tool.get("server_url") or tool.get("connector_id") or tool.get("tunnel_id")):
             raise invalid(f"tools[{i}].server_url", "An mcp tool needs `server_url` (or `connector_id`).")
         if kind == "code_interpreter" and not isinstance(tool.get("container"), (str, dict)):

@@ -348,3 +348,11 @@ def test_reasoning_summary_when_asked() -> None:
     [summary] = asked.items[0]["summary"]
     assert summary["type"] == "summary_text" and "Why is the sky blue?" in summary["text"]
     assert plan({"reasoning": {"effort": "low"}}, [user("Why?")], model="o3").items[0]["summary"] == []
+
+
+def test_mcp_allowed_tools() -> None:
+    only = plan({"tools": [{**MCP, "allowed_tools": ["ask_question"]}]}, [user("What is MCP?")])
+    assert [t["name"] for t in only.items[0]["tools"]] == ["ask_question"] and only.items[1]["name"] == "ask_question"
+    assert json.loads(only.items[1]["arguments"]) == {"query": "What is MCP?"}
+    none = plan({"tools": [{**MCP, "allowed_tools": []}]}, [user("What is MCP?")])
+    assert [i["type"] for i in none.items] == ["mcp_list_tools"] and "allows no tools" in none.facts[0]

@@ -78,7 +78,9 @@ TOOLS = st.one_of(
         "parameters": JSONISH | st.just({"type": "object", "properties": {"location": {"type": "string"}}}),
         "server_label": JSONISH | st.just("github"),
         "server_url": st.just("https://example.com/repo"),
-        "require_approval": JSONISH | st.sampled_from(["never", "always"]),
+        "require_approval": JSONISH
+        | st.sampled_from(["never", "always"])
+        | st.fixed_dictionaries({}, optional={"never": JSONISH, "always": JSONISH}),
         "container": JSONISH | st.just({"type": "auto"}),
         "size": JSONISH, "quality": JSONISH, "allowed_tools": JSONISH,
     }),

@@ -7,7 +7,7 @@ Order for an API request (`/openai/v1/...`, `/v1/...`) or an admin request (`/_e
 3. authenticate (emulator.auth) — 401 with Azure's bodies;
 4. API requests only: pick the fault (emulator.faults); a `status` fault answers at once, `slow_first_byte`
    waits, stream faults travel in `scope["state"]["fault"]` to the SSE writer;
-5. log method, path, status, auth kind and credential fingerprint.
+5. log method, path, status, auth kind and credential fingerprint (when the response starts).
 Other paths skip 2-4 (they are 404 unless `/healthz`).
 """
 
@@ -49,12 +49,14 @@ class EmulatorMiddleware:
         client_request_id = request_headers.get("x-ms-client-request-id")
         if client_request_id:
             extra.append((b"x-ms-client-request-id", client_request_id.encode("latin-1")))
-        status_seen: dict[str, Any] = {}
+        entry: dict[str, Any] = {"request_id": request_id, "method": scope["method"], "path": scope["path"]}
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
-                status_seen["status"] = message["status"]
+                entry["status"] = message["status"]
+                if "auth" in entry:  # logged before the body goes out, so a client that reads the log next sees it
+                    self.state.requests.add(entry)
             await send(message)
 
         path: str = scope["path"]
@@ -66,16 +68,16 @@ class EmulatorMiddleware:
             await self.app(scope, receive, send_with_headers)
             return
 
-        entry: dict[str, Any] = {"request_id": request_id, "method": scope["method"], "path": path}
+        entry["auth"] = None
+        early = self._early_response(scope, request_headers, entry)
+        fault = scope.get("state", {}).get("fault")
+        if fault is not None and fault.slow_first_byte:
+            await asyncio.sleep(fault.slow_first_byte)
         try:
-            early = self._early_response(scope, request_headers, entry)
-            fault = scope.get("state", {}).get("fault")
-            if fault is not None and fault.slow_first_byte:
-                await asyncio.sleep(fault.slow_first_byte)
             await (early or self.app)(scope, receive, send_with_headers)
         finally:
-            entry["status"] = status_seen.get("status")
-            self.state.requests.add(entry)
+            if "status" not in entry:  # the app failed before answering
+                self.state.requests.add(entry)
 
     def _early_response(self, scope: Scope, headers: Headers, entry: dict[str, Any]) -> JSONResponse | None:
         path: str = scope["path"]

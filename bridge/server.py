@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from mcp.server.mcpserver import MCPServer
 
-from bridge import tools_responses
+from bridge import tools_catalog, tools_media, tools_responses
 from bridge.context import BridgeContext
 
 INSTRUCTIONS = (
-    "Tools for the Azure OpenAI / OpenAI Responses API. Start with create_response. Function calls come back "
-    "with call ids: answer them with submit_function_outputs. Long work returns a response id and a "
-    "`next_step`: follow it (wait_for_response / resume_response_stream / cancel_response)."
+    "Tools for the Azure OpenAI / OpenAI Responses API. Start with create_response (files and images go in "
+    "`attachments`). Function calls come back with call ids: answer them with submit_function_outputs. Long "
+    "work returns a response id and a `next_step`: follow it (wait_for_response / resume_response_stream / "
+    "cancel_response). Pending remote MCP approvals are answered with approve_mcp_request; generate_image "
+    "saves pictures and links them; check_endpoint compares the endpoint with the documented catalog."
 )
-# Tool modules built alongside this one; each exposes `register(mcp, ctx)`.
-OPTIONAL_TOOL_MODULES = ("bridge.tools_media", "bridge.tools_catalog")
+# Each tool module exposes `register(mcp, ctx)` (tools and resources).
+TOOL_MODULES = (tools_responses, tools_media, tools_catalog)
 
 
 def build_server(ctx: BridgeContext) -> MCPServer:
@@ -36,14 +37,7 @@ def build_server(ctx: BridgeContext) -> MCPServer:
         lifespan=lifespan,
         log_level="WARNING",
     )
-    tools_responses.register(mcp, ctx)
-    for name in OPTIONAL_TOOL_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
+    for module in TOOL_MODULES:
         module.register(mcp, ctx)
     return mcp
 

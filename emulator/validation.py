@@ -73,6 +73,7 @@ def check_create(body: dict[str, Any]) -> None:
                       "to 512 characters.", code="invalid_value")
     if body.get("background") and body.get("store") is False:
         raise invalid("background", BACKGROUND_DOC, code="invalid_value")
+    _check_type(body, "context_management", (list,), 'an array such as [{"type": "compaction", "compact_threshold": 200000}]')
     for index, entry in enumerate(body.get("context_management") or []):
         threshold = entry.get("compact_threshold") if isinstance(entry, dict) else None
         if threshold is not None and (not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1):

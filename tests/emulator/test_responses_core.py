@@ -265,3 +265,14 @@ def test_malformed_json_bad_api_version_and_wrong_method(emulator: EmulatorServe
     assert dated.status_code == 400 and "api-version" in dated.json()["error"]["message"]
     wrong = httpx.put(url, headers={"api-key": KEY})
     assert wrong.status_code == 405 and wrong.headers["apim-request-id"]
+
+
+@pytest.mark.parametrize("field,value", [
+    ("context_management", 5), ("metadata", [1]), ("input", True), ("input", [5]), ("max_output_tokens", "x"),
+    ("previous_response_id", 7), ("metadata", {"emulator_words": "many"}), ("input", [{"role": "user", "content": 5}]),
+])
+def test_junk_fields_are_400_naming_the_field(emulator: EmulatorServer, field: str, value: object) -> None:
+    reply = httpx.post(emulator.base_url + "responses", headers={"api-key": KEY},
+                       json={"model": "gpt-4o", "input": "x", field: value})
+    assert reply.status_code == 400
+    assert reply.json()["error"]["param"].startswith(field)

@@ -80,8 +80,9 @@ class SchemaRunSummary:
 
 
 def examples_per_operation(max_cases: int, operations: int) -> int:
-    # Fuzzing gets about half of the budget, spread over the operations.
-    return max(1, max_cases // max(1, operations) // 2)
+    """Fuzzing's share of the budget, spread over the operations."""
+    share = dict((name, part) for names, part in PASSES for name in names)["fuzzing"]
+    return max(1, int(max_cases * share / max(1, operations)))
 
 
 def auth_config(target: Target, document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -338,9 +339,8 @@ def run_schema_layer(
     """
     started = time.monotonic()
     document = document if document is not None else document_for(target)
-    fuzz_share = dict((p, share) for names, share in passes for p in names).get("fuzzing", 1.0)
     config = schemathesis_config(
-        target, document, max_cases=int((max_cases or DEFAULT_MAX_CASES) * fuzz_share * 2), workers=workers,
+        target, document, max_cases=max_cases or DEFAULT_MAX_CASES, workers=workers,
         phases=tuple(p for names, _ in passes for p in names),
     )
     collector = _Collector(target)

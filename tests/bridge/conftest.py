@@ -3,7 +3,6 @@ streamable HTTP in-process (or over stdio as a subprocess), and the real `mcp` c
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 import threading
@@ -27,11 +26,10 @@ from bridge.context import BridgeContext, build_context
 from bridge.http_app import build_http_app
 from bridge.server import build_server
 from bridge.settings import Settings
+from bridge.stream_forward import SUMMARY_PREFIX
 from emulator.config import EmulatorConfig
 from emulator.server import EmulatorServer, free_port
 
-EMULATOR_KEY = "emulator-key"
-SUMMARY_PREFIX = "[event] "
 # The function tool of the docs' function-calling example, as written there.
 WEATHER_TOOL = {
     "type": "function",
@@ -52,7 +50,7 @@ def emulator() -> Iterator[EmulatorServer]:
         yield server
 
 
-@pytest.fixture(autouse=False)
+@pytest.fixture
 def clean_emulator(emulator: EmulatorServer) -> EmulatorServer:
     admin(emulator, "DELETE", "faults")
     admin(emulator, "DELETE", "requests")
@@ -170,6 +168,3 @@ class Progress:
     def summaries(self) -> list[str]:
         return [m for _, _, m in self.events if m is not None and m.startswith(SUMMARY_PREFIX)]
 
-
-def python_env() -> dict[str, str]:
-    return {key: value for key, value in os.environ.items() if key in ("PATH", "HOME", "LANG")}

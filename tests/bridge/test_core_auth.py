@@ -10,6 +10,7 @@ import jwt
 import pytest
 from azure.core.credentials import AccessToken
 
+from bridge.settings import Settings
 from emulator.server import EmulatorServer
 from tests.bridge.conftest import BridgeHTTPServer, admin, http_session, settings_for
 
@@ -58,3 +59,15 @@ async def test_entra_bearer_token_sent_and_refreshed(emulator: EmulatorServer) -
     assert len(fingerprints) >= 2, "a refreshed token should have been sent after the first expired"
     for token in credential.tokens:
         assert token not in str(log)
+
+
+async def test_openai_mode_against_the_openai_style_path(emulator: EmulatorServer) -> None:
+    settings = Settings(openai_api_key="emulator-key", openai_base_url=emulator.openai_base_url, azure_openai_deployment="gpt-4o")
+    admin(emulator, "DELETE", "requests")
+    with BridgeHTTPServer(settings) as bridge:
+        assert bridge.ctx.mode.value == "openai"
+        async with http_session(bridge.url) as session:
+            result = await session.call_tool("create_response", {"input": "Hello OpenAI style", "model": "gpt-4o"})
+    assert not result.is_error, result.content[0].text
+    paths = {entry["path"] for entry in admin(emulator, "GET", "requests")["data"]}
+    assert "/v1/responses" in paths and "/openai/v1/responses" not in paths

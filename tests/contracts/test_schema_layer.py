@@ -133,6 +133,10 @@ def test_credentials_go_to_the_documents_security_schemes() -> None:
 
 def test_profiles_adapt_the_document() -> None:
     azure = document_for(Target(base_url="http://x", deployment="d"))
+    # Discriminators name the members' `type` constants, not their schema names (OpenAPI's implicit default).
+    mapping = azure["components"]["schemas"]["ItemField"]["discriminator"]["mapping"]
+    assert mapping["compaction"] == "#/components/schemas/CompactionBody"
+    assert mapping["message"] == "#/components/schemas/Message"
     purposes = azure["components"]["schemas"]["CreateFileRequest"]["properties"]["purpose"]["enum"]
     assert "user_data" not in purposes and "assistants" in purposes
 

@@ -78,8 +78,14 @@ def plan_tools(
     if is_reasoning_model(model):
         about = text or _latest_user_text(context) or ""
         summary = (body.get("reasoning") or {}).get("summary") if isinstance(body.get("reasoning"), dict) else None
-        plan.items.insert(0, reasoning_item(model, list(body.get("include") or []), about, sealer, summary))
+        plan.items.insert(0, reasoning_item(model, _include(body), about, sealer, summary))
     return plan
+
+
+def _include(body: dict) -> list[str]:
+    """The `include` values (the request schema makes it an array of strings; anything else counts as none)."""
+    include = body.get("include")
+    return [v for v in include if isinstance(v, str)] if isinstance(include, list) else []
 
 
 def _checked_tools(tools: object, files: FileStore) -> list[dict]:
@@ -201,7 +207,7 @@ class _Hosted:
         elif tool["type"] == "code_interpreter" and (eager or wants_code(text)):
             container = tool["container"] if isinstance(tool["container"], dict) else {}
             stored = [self.files.get(str(f)) for f in container.get("file_ids") or []]
-            include = list(self.body.get("include") or [])
+            include = _include(self.body)
             item, facts = code_interpreter_call(tool, include, self.context, text, [f for f in stored if f])
             items = [item]
         elif tool["type"] == "image_generation" and self.images and (eager or wants_image(text)):

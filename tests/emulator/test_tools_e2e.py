@@ -226,3 +226,16 @@ def test_reasoning_summary_streams_and_validates(client: openai.OpenAI) -> None:
         final = stream.get_final_response()
     [reasoning] = [item for item in final.output if item.type == "reasoning"]
     assert reasoning.summary and "Why is the sky blue?" in reasoning.summary[0].text
+
+
+def test_mcp_approval_round_trip_without_storage(client: openai.OpenAI) -> None:
+    tool = {k: v for k, v in MCP_TOOL.items() if k != "require_approval"}
+    first = client.responses.create(model="gpt-4.1", tools=[tool], input="What is this repo?", store=False)  # type: ignore[list-item]
+    [request] = [item for item in first.output if item.type == "mcp_approval_request"]
+    items = [
+        {"role": "user", "content": "What is this repo?"},
+        *[item.model_dump(exclude_none=True) for item in first.output],
+        {"type": "mcp_approval_response", "approve": False, "approval_request_id": request.id},
+    ]
+    second = client.responses.create(model="gpt-4.1", tools=[tool], input=items, store=False)  # type: ignore[arg-type,list-item]
+    assert [item.type for item in second.output] == ["message"] and "denied" in second.output_text

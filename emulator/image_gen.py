@@ -82,9 +82,13 @@ def _caption(draw: ImageDraw.ImageDraw, prompt: str, width: int, height: int, ti
     font = ImageFont.load_default(size=max(24, width // 24))
     lines = textwrap.wrap(" ".join(prompt.split()), width=28)[:8] or [""]
     ink = (tint[0] // 3, tint[1] // 3, tint[2] // 3, 255)
-    top = height // 2 - 24 * len(lines)
+    step, left = width // 18, width // 12
+    top = height // 2 - step * len(lines) // 2
+    # A light panel under the words keeps the caption readable over the shapes.
+    right = max(left + int(draw.textlength(line, font=font)) for line in lines)
+    draw.rounded_rectangle((left - 16, top - 12, right + 16, top + step * len(lines) + 12), 16, fill=(255, 255, 255, 220))
     for n, line in enumerate(lines):
-        draw.text((width // 12, top + n * (width // 18)), line, fill=ink, font=font)
+        draw.text((left, top + n * step), line, fill=ink, font=font)
 
 
 OUTPUT_FORMATS = ("png", "webp", "jpeg")

@@ -32,7 +32,9 @@ class EmulatorServer:
         self.port = port or free_port(host)
         self.app = create_app(self.config)
         self._server = uvicorn.Server(
-            uvicorn.Config(self.app, host=self.host, port=self.port, log_level="warning", lifespan="on")
+            # open streams (a live tail, a long background stream) must not hold a test run hostage at stop
+            uvicorn.Config(self.app, host=self.host, port=self.port, log_level="warning", lifespan="on",
+                           timeout_graceful_shutdown=5)
         )
         self._thread: threading.Thread | None = None
 

@@ -12,6 +12,10 @@ calls, reasoning), then one assistant `message` unless the plan ends the turn wa
 Usage follows emulator.tokens: input = the whole context, output = the message text plus the other
 output items; `max_output_tokens` cuts the message text to the remaining budget (4 bytes a token) and
 makes the response `incomplete` with reason `max_output_tokens`.
+
+Pacing, per request through `metadata` (string values, echoed back like any metadata):
+`emulator_words` (answer length, see emulator.answer), `emulator_delay_ms` (pause between two streamed
+deltas; default `EmulatorConfig.delay_ms`), `emulator_queue_ms` (how long a background job stays `queued`).
 """
 
 from __future__ import annotations
@@ -183,6 +187,11 @@ def requested_delay(body: Mapping[str, Any], state: EmulatorState) -> float:
     """Seconds between two deltas: metadata `emulator_delay_ms`, else the configured default."""
     value = _metadata_int(body, "emulator_delay_ms")
     return (state.config.delay_ms if value is None else value) / 1000.0
+
+
+def requested_queue_time(body: Mapping[str, Any]) -> float:
+    """Seconds a background job stays `queued` before it starts: metadata `emulator_queue_ms` (default 0)."""
+    return (_metadata_int(body, "emulator_queue_ms") or 0) / 1000.0
 
 
 def output_message(text: str, status: str = "completed") -> dict[str, Any]:

@@ -14,7 +14,7 @@ from starlette.routing import Route
 from emulator.compaction import compacted_output, compaction_object, expand_context
 from emulator.answer import item_tokens
 from emulator.errors import EmulatorError, invalid, not_found
-from emulator.model import build_turn, chain_items, normalize_input, requested_delay
+from emulator.model import build_turn, chain_items, normalize_input, requested_delay, requested_queue_time
 from emulator.response_object import new_response
 from emulator.runner import Run
 from emulator.sse_response import EventStreamResponse
@@ -43,6 +43,7 @@ async def create_response(request: Request) -> Response:
     stream = bool(body.get("stream"))
     run = Run(
         state, response, turn, streamed=stream, delay=requested_delay(body, state),
+        queue_time=requested_queue_time(body),
         fail_after=fault.fail_after if fault else None, fail_code=fault.code if fault else None,
     )
     headers = _served(turn.deployment.served_model)

@@ -42,6 +42,7 @@ class Run:
         *,
         streamed: bool,
         delay: float,
+        queue_time: float = 0.0,
         fail_after: int | None = None,
         fail_code: str | None = None,
     ) -> None:
@@ -51,6 +52,7 @@ class Run:
         self.streamed = streamed
         self.stored = bool(response.get("store", True))
         self.delay = delay
+        self.queue_time = queue_time
         self.fail_after = fail_after
         self.fail_code = fail_code or "server_error"
         self.events: list[dict[str, Any]] = []  # kept for streamed runs only: nothing else reads them
@@ -98,7 +100,7 @@ class Run:
             await self._emit(b.lifecycle("response.created", self.response))
             if background:
                 await self._emit(b.lifecycle("response.queued", self.response))
-                await asyncio.sleep(0)
+                await asyncio.sleep(self.queue_time)
                 self.response["status"] = "in_progress"
                 self.save()
             await self._emit(b.lifecycle("response.in_progress", self.response))

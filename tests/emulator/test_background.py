@@ -137,3 +137,12 @@ def test_cancel_during_background_stream_ends_the_stream_without_terminal_event(
     assert final.status == "cancelled"
     replay = list(client.responses.retrieve(final.id, stream=True))
     assert [e.sequence_number for e in replay] == [e.sequence_number for e in events]
+
+
+def test_queue_time_keeps_a_job_queued(client: openai.OpenAI) -> None:
+    response = client.responses.create(
+        model="gpt-4o", input="wait in line", background=True, metadata={"emulator_queue_ms": "1500"}
+    )
+    assert client.responses.retrieve(response.id).status == "queued"
+    seen, final = _poll(client, response.id)
+    assert seen[0] == "queued" and final.status == "completed"

@@ -105,7 +105,7 @@ def side_by_side(repeat: int, phases: tuple[str, ...]) -> dict[str, Any]:
         with tempfile.TemporaryDirectory() as tmp:
             spec = Path(tmp) / "responses.json"
             spec.write_text(json.dumps(document), encoding="utf-8")
-            config = schemathesis_config(target, document, phases=phases)
+            config = schemathesis_config(target, document, phases=phases, fuzz_share=1.0)  # as the layer's one pass
             (Path(tmp) / "schemathesis.toml").write_text(toml(config), encoding="utf-8")
             env = {**os.environ, "PYTHONPATH": str(ROOT / "benchmarks"), "SCHEMATHESIS_HOOKS": "contracts_st_hooks",
                    "CONTRACTS_DEPLOYMENT": DEPLOYMENT}

@@ -79,9 +79,12 @@ class SchemaRunSummary:
     operations: list[str] = field(default_factory=list)
 
 
-def examples_per_operation(max_cases: int, operations: int) -> int:
+def fuzzing_share(passes: tuple[tuple[tuple[str, ...], float], ...]) -> float:
+    return dict((name, part) for names, part in passes for name in names).get("fuzzing", 1.0)
+
+
+def examples_per_operation(max_cases: int, operations: int, share: float) -> int:
     """Fuzzing's share of the budget, spread over the operations."""
-    share = dict((name, part) for names, part in PASSES for name in names)["fuzzing"]
     return max(1, int(max_cases * share / max(1, operations)))
 
 
@@ -110,6 +113,7 @@ def schemathesis_config(
     workers: int = 1,
     seed: int = DEFAULT_SEED,
     phases: tuple[str, ...] = DEFAULT_PHASES,
+    fuzz_share: float = fuzzing_share(PASSES),
 ) -> dict[str, Any]:
     """The run's settings as a `schemathesis.toml`-shaped dict (secrets included: never print it)."""
     operations = sum(
@@ -128,7 +132,7 @@ def schemathesis_config(
         "warnings": False,
         "generation": {
             "mode": "all",
-            "max-examples": examples_per_operation(max_cases, operations),
+            "max-examples": examples_per_operation(max_cases, operations, fuzz_share),
             "deterministic": True,
             "database": "none",
             "no-shrink": True,
@@ -341,7 +345,7 @@ def run_schema_layer(
     document = document if document is not None else document_for(target)
     config = schemathesis_config(
         target, document, max_cases=max_cases or DEFAULT_MAX_CASES, workers=workers,
-        phases=tuple(p for names, _ in passes for p in names),
+        phases=tuple(p for names, _ in passes for p in names), fuzz_share=fuzzing_share(passes),
     )
     collector = _Collector(target)
     schema = load_schema(document, config)

@@ -43,8 +43,8 @@ def describe(results: list) -> str:
 
 @pytest.mark.timeout(120)
 def test_default_profile_passes_against_the_emulator(target: Target) -> None:
-    summary = run_schema_layer(target, max_cases=150)
-    assert summary.cases >= 100
+    summary = run_schema_layer(target, max_cases=120)
+    assert summary.cases >= 80
     assert {r.layer for r in summary.results} == {Layer.schema}
     assert not [r for r in summary.results if r.is_failure], describe(summary.results)
     # Every documented operation was exercised, by the built-in and by our own checks.

@@ -68,7 +68,8 @@ def test_user_data_purpose_is_rejected_as_documented(client: openai.OpenAI) -> N
     assert "purpose=assistants" in body["message"]
 
 
-def test_image_url_is_not_fetched(client: openai.OpenAI) -> None:
+def ask_about(client: openai.OpenAI, image_url: str) -> str:
+    """The seed's vision request: a question and one input_image."""
     response = client.responses.create(
         model="gpt-4o",
         input=[
@@ -76,30 +77,24 @@ def test_image_url_is_not_fetched(client: openai.OpenAI) -> None:
                 "role": "user",
                 "content": [
                     {"type": "input_text", "text": "What is in this image?"},
-                    {"type": "input_image", "image_url": "https://example.com/otter.jpg"},
+                    {"type": "input_image", "image_url": image_url},
                 ],
             }
         ],
     )
-    assert "https://example.com/otter.jpg" in response.output_text and "not fetched" in response.output_text
+    return response.output_text
+
+
+def test_image_url_is_not_fetched(client: openai.OpenAI) -> None:
+    answer = ask_about(client, "https://example.com/otter.jpg")
+    assert "https://example.com/otter.jpg" in answer and "not fetched" in answer
 
 
 def test_base64_image_format_and_size_reach_the_answer(client: openai.OpenAI) -> None:
     data = jpeg((320, 200))
     base64_image = base64.b64encode(data).decode("utf-8")
-    response = client.responses.create(
-        model="gpt-4o",
-        input=[
-            {
-                "role": "user",
-                "content": [
-                    {"type": "input_text", "text": "What is in this image?"},
-                    {"type": "input_image", "image_url": f"data:image/jpeg;base64,{base64_image}"},
-                ],
-            }
-        ],
-    )
-    assert f"JPEG image, 320x200 pixels, {len(data)} bytes" in response.output_text
+    answer = ask_about(client, f"data:image/jpeg;base64,{base64_image}")
+    assert f"JPEG image, 320x200 pixels, {len(data)} bytes, mostly blue" in answer
 
 
 def test_undecodable_image_is_400_naming_the_part(client: openai.OpenAI) -> None:

@@ -9,6 +9,7 @@ import openai
 from azure.core.credentials import TokenCredential
 
 from bridge.entra import token_provider
+from bridge.redaction import install_log_redaction, register_secret
 from bridge.settings import Mode, Settings
 
 if TYPE_CHECKING:
@@ -54,6 +55,9 @@ def build_context(
 ) -> BridgeContext:
     """Resolve the mode and build the shared client. Raises `ConfigurationError` when misconfigured."""
     mode = settings.resolve_mode()
+    install_log_redaction()
+    for secret in (settings.azure_openai_api_key, settings.openai_api_key, settings.http_token):
+        register_secret(secret.get_secret_value() if secret is not None else None)
     api_key: Any
     if mode is Mode.EMULATOR:
         api_key = EMULATOR_KEY

@@ -4,7 +4,8 @@ The openai client awaits the provider before every request (`AsyncOpenAI._refres
 synchronous azure-identity credential (its async twin needs aiohttp, which this project does not ship) and
 run it in a worker thread. The azure-core policy behind `get_bearer_token_provider` caches the token and
 fetches a new one shortly before it expires. The token only ever goes into the Authorization header;
-nothing here logs it.
+nothing here logs it,
+and `bridge.redaction` masks each issued token wherever text leaves the bridge.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections.abc import Awaitable, Callable
 
 import anyio.to_thread
 from azure.core.credentials import TokenCredential
+
+from bridge.redaction import register_secret
 
 TokenProvider = Callable[[], Awaitable[str]]
 
@@ -24,6 +27,8 @@ def token_provider(scope: str, credential: TokenCredential | None = None) -> Tok
     get_token = get_bearer_token_provider(credential or DefaultAzureCredential(), scope)
 
     async def bearer_token() -> str:
-        return await anyio.to_thread.run_sync(get_token)
+        token = await anyio.to_thread.run_sync(get_token)
+        register_secret(token)  # masked in any error text or log line, should one ever echo it
+        return token
 
     return bearer_token

@@ -23,7 +23,8 @@ import openai
 from openai.types.responses import Response
 
 from bridge.result_format import StreamInfo
-from bridge.upstream_errors import UpstreamError, describe
+from bridge.redaction import shorten
+from bridge.upstream_errors import DETAIL_LIMIT, UpstreamError, describe
 
 SUMMARY_PREFIX = "[event] "
 TERMINAL_EVENTS = ("response.completed", "response.failed", "response.incomplete")
@@ -164,7 +165,8 @@ async def _handle(event: Any, report: Report, state: StreamState) -> None:
         await report(progress, event.delta)
     elif kind == "error":
         raise UpstreamError(
-            f"The stream reported an error: {getattr(event, 'code', None) or 'error'}: {event.message}",
+            f"The stream reported an error: {getattr(event, 'code', None) or 'error'}: "
+            f"{shorten(str(event.message), DETAIL_LIMIT)}",
             state.response_id,
         )
     elif kind in SUMMARISED_EVENTS or kind in TERMINAL_EVENTS:

@@ -11,9 +11,12 @@ from typing import Any, ParamSpec
 import openai
 from mcp_types import CallToolResult, TextContent
 
+from bridge.redaction import redact, shorten
 from bridge.settings import ConfigurationError
 
 P = ParamSpec("P")
+# An endpoint may echo the whole request (a base64 PDF) in its error message; the user needs the start.
+DETAIL_LIMIT = 500
 
 AUTH_ADVICE = (
     "Check that the API key belongs to this resource (AZURE_OPENAI_API_KEY / OPENAI_API_KEY). With Entra ID "
@@ -40,7 +43,12 @@ class UpstreamError(Exception):
 
 
 def describe(exc: BaseException, response_id: str | None = None) -> str:
-    """One paragraph saying what failed upstream and what to do about it. Never includes credentials."""
+    """One paragraph saying what failed upstream and what to do about it: the endpoint's own message
+    shortened to `DETAIL_LIMIT` characters, credentials masked."""
+    return redact(_describe(exc, response_id))
+
+
+def _describe(exc: BaseException, response_id: str | None) -> str:
     suffix = f" (response id: {response_id})" if response_id else ""
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
@@ -62,10 +70,10 @@ def describe(exc: BaseException, response_id: str | None = None) -> str:
     if isinstance(exc, openai.APITimeoutError):
         return f"The endpoint did not answer in time{suffix}; try again, or run the request with background=true."
     if isinstance(exc, openai.APIConnectionError):
-        return f"Could not reach the endpoint{suffix}: {exc}. Check AZURE_OPENAI_ENDPOINT / OPENAI_BASE_URL."
+        return f"Could not reach the endpoint{suffix}: {shorten(str(exc), DETAIL_LIMIT)}. Check AZURE_OPENAI_ENDPOINT / OPENAI_BASE_URL."
     if isinstance(exc, UpstreamError):
         return str(exc)
-    return f"{type(exc).__name__}: {exc}{suffix}"
+    return f"{type(exc).__name__}: {shorten(str(exc), DETAIL_LIMIT)}{suffix}"
 
 
 def _upstream_detail(exc: openai.APIStatusError) -> str:
@@ -74,18 +82,21 @@ def _upstream_detail(exc: openai.APIStatusError) -> str:
     if isinstance(body, dict):
         error = body.get("error", body)
         if isinstance(error, dict):
-            parts = [str(error.get("message") or "").strip()]
+            # Only the message is cut: param and code stay, they name the field to fix.
+            parts = [shorten(str(error.get("message") or "").strip(), DETAIL_LIMIT)]
             for key in ("param", "code"):
                 if error.get(key):
                     parts.append(f"{key}={error[key]}")
             text = "; ".join(part for part in parts if part)
             if text:
                 return text
-    return exc.message
+    return shorten(exc.message, DETAIL_LIMIT)
 
 
 def error_result(message: str, response_id: str | None = None) -> CallToolResult:
-    """An MCP tool error (isError) whose text says what failed; machine-readable copy in structuredContent."""
+    """An MCP tool error (isError) whose text says what failed; machine-readable copy in structuredContent.
+    The one exit of every error text, so credentials are masked here whatever produced the message."""
+    message = redact(message)
     if response_id and response_id not in message:
         message = f"{message.rstrip('.')} (response id: {response_id})."
     payload: dict[str, Any] = {"error": message}

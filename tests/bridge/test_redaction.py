@@ -1,0 +1,86 @@
+"""Error texts and log lines: long endpoint messages are shortened, secrets never leave the bridge."""
+
+from __future__ import annotations
+
+import base64
+import logging
+
+import httpx
+import openai
+import pytest
+
+from bridge.context import build_context
+from bridge.redaction import redact
+from bridge.upstream_errors import DETAIL_LIMIT, describe, error_result
+from bridge.settings import Settings
+
+KEY = "azure-key-0123456789abcdef"
+JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEyMyJ9.c2lnbmF0dXJlLXZhbHVl"
+
+
+def status_error(status: int, message: str) -> openai.APIStatusError:
+    request = httpx.Request("POST", "https://res.openai.azure.com/openai/v1/responses")
+    body = {"error": {"message": message, "code": "invalid_value", "param": "input"}}
+    response = httpx.Response(status, json=body, request=request, headers={"apim-request-id": "req-1"})
+    return openai.APIStatusError(message, response=response, body=body)
+
+
+@pytest.fixture
+def configured_key() -> str:
+    # Building the context registers the configured key and installs log redaction, as the server does.
+    build_context(Settings(azure_openai_endpoint="https://res.openai.azure.com", azure_openai_api_key=KEY))
+    return KEY
+
+
+def test_an_echoed_request_is_cut_and_the_cut_is_said() -> None:
+    pdf = base64.b64encode(b"%PDF-1.7 " + bytes(range(256)) * 800).decode()
+    text = describe(status_error(400, f"Invalid file_data: 'data:application/pdf;base64,{pdf}'"), "resp_1")
+    assert text.startswith("The endpoint rejected the request (HTTP 400: Invalid file_data: 'data:application/pdf")
+    assert len(text) < DETAIL_LIMIT + 300 and "param=input; code=invalid_value" in text
+    assert f"more characters cut)" in text and "(response id: resp_1)" in text and "[request id req-1]" in text
+    cut = int(text.split("… (")[1].split(" more")[0])
+    assert cut == len(f"Invalid file_data: 'data:application/pdf;base64,{pdf}'") - DETAIL_LIMIT
+
+
+def test_short_messages_are_kept_whole() -> None:
+    text = describe(status_error(404, "The deployment 'gpt-x' does not exist"))
+    assert "HTTP 404: The deployment 'gpt-x' does not exist; param=input; code=invalid_value" in text
+    assert "cut" not in text
+
+
+def test_the_configured_key_and_credential_headers_are_masked(configured_key: str) -> None:
+    echoed = (
+        f"bad request; headers: {{'api-key': '{configured_key}', 'Authorization': 'Bearer {JWT}'}} "
+        f"Ocp-Apim-Subscription-Key: other-subscription-key, raw token {JWT} and again {configured_key}"
+    )
+    text = describe(status_error(401, echoed))
+    for secret in (configured_key, JWT, "other-subscription-key"):
+        assert secret not in text
+    assert "'api-key': '***'" in text and "'Authorization': '***'" in text and "raw token ***" in text
+    assert "refused the credentials" in text  # the advice is still there
+
+
+def test_tool_error_results_mask_whatever_produced_them(configured_key: str) -> None:
+    result = error_result(f"could not open: Authorization: Bearer sk-abcdef123456 (key {configured_key})", "resp_9")
+    text = result.content[0].text
+    assert configured_key not in text and "sk-abcdef123456" not in text
+    assert "Authorization: ***" in text and result.structured_content == {"error": text, "response_id": "resp_9"}
+
+
+def test_log_records_are_masked(configured_key: str, caplog: pytest.LogCaptureFixture) -> None:
+    log = logging.getLogger("bridge.test")
+    with caplog.at_level(logging.INFO):
+        log.warning("request failed with key %s and header %s", configured_key, f"Bearer {JWT}")
+        try:
+            raise RuntimeError(f"api-key={configured_key}")
+        except RuntimeError:
+            log.exception("upstream call crashed")
+    logged = caplog.text
+    assert configured_key not in logged and JWT not in logged
+    assert "request failed with key *** and header Bearer ***" in logged
+    assert "RuntimeError: api-key=***" in logged
+
+
+def test_redact_leaves_ordinary_text_alone() -> None:
+    text = "The response resp_123 completed; 42 tokens, model gpt-4o, key points: none."
+    assert redact(text) == text

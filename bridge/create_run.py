@@ -18,6 +18,7 @@ How a create runs (the bridge's choice, documented in the README):
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,8 +93,14 @@ async def run_create(
     *,
     stream: bool | None,
     background: bool,
+    prepare: Callable[[dict[str, Any]], Awaitable[None]] | None = None,
 ) -> CallToolResult | InputRequiredResult:
-    """Create a response per the rules above and return the tool result."""
+    """Create a response per the rules above and return the tool result.
+
+    `prepare(kwargs)` finishes the request just before the first create (e.g. uploads attachments into
+    `input`); it does not run when the call is a retry answering approval questions, which continues the
+    pending response instead (its input was sent already, so a large PDF is not uploaded twice).
+    """
     if not kwargs.get("model"):
         model = bctx.default_model()
         if not model:
@@ -115,6 +122,11 @@ async def run_create(
     info = RunInfo()
 
     async def create() -> Response:
+        if prepare is not None:
+            await prepare(kwargs)
+        return await create_now(kwargs)
+
+    async def create_now(kwargs: dict[str, Any]) -> Response:
         if background:
             return await _start(bctx, kwargs, streamable)
         if want_stream:
@@ -123,7 +135,8 @@ async def run_create(
             return await _polled(bctx, mcp_ctx, kwargs, info)
         return await _plain(bctx, kwargs)
 
-    outcome = await run_with_approvals(bctx, mcp_ctx, _approval_kwargs(kwargs), create)
+    # Continuations after approvals run the same way as the first create: inside the time budget.
+    outcome = await run_with_approvals(bctx, mcp_ctx, _approval_kwargs(kwargs), create, continue_with=create_now)
     if isinstance(outcome, InputRequiredResult):
         return outcome
     if background:

@@ -139,8 +139,15 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
             max_output_tokens=max_output_tokens,
             context_management=context_management,
         )
-        kwargs["input"] = await _with_attachments(ctx, input if input is not None else [], attachments or [])
-        return await run_create(ctx, mcp_ctx, kwargs, stream=stream, background=background)
+        kwargs["input"] = input if input is not None else []
+
+        async def add_attachments(request: dict[str, Any]) -> None:
+            # Lazily: a retry answering approval questions continues the pending response and uploads nothing.
+            request["input"] = await _with_attachments(ctx, request["input"], attachments or [])
+
+        return await run_create(
+            ctx, mcp_ctx, kwargs, stream=stream, background=background, prepare=add_attachments if attachments else None
+        )
 
     @mcp.tool(annotations=ToolAnnotations(title="Submit function outputs", **WRITE))
     @tool_errors

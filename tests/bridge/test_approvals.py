@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.bridge.conftest import BridgeHTTPServer
+from tests.bridge.conftest import BridgeHTTPServer, Progress, admin
+from tests.bridge.media_samples import make_pdf
 from tests.bridge.media_harness import bridge_client, http_client_session, media_context, media_settings, structured, text_of
 from mcp.types import ElicitRequestParams, ElicitResult, ErrorData
 
@@ -172,3 +173,33 @@ async def test_client_failing_the_elicitation_gets_the_request_back(emulator: Em
         result = structured(await client.call_tool("create_response", CREATE))
     [request] = result["approval_requests"]
     assert request["server_label"] == "github" and "approve_mcp_request" in result["next_step"]
+
+
+async def test_a_2026_retry_continues_without_uploading_the_attachments_again(
+    clean_emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    user = User()
+    # Every PDF is uploaded (no inline size), so each preparation of the attachments is one POST /files.
+    ctx = media_context(clean_emulator, tmp_path, responses_bridge_inline_pdf_bytes=0)
+    pdf = tmp_path / "files" / "spec.pdf"
+    pdf.write_bytes(make_pdf("Streamable HTTP and stdio are the transports."))
+    async with bridge_client(ctx, elicitation_callback=user) as client:
+        result = structured(await client.call_tool("create_response", {**CREATE, "attachments": [str(pdf)]}))
+    assert_asked_about_the_call(user)
+    assert_approved_and_continued(result)
+    uploads = [e for e in admin(clean_emulator, "GET", "requests")["data"] if e["method"] == "POST" and e["path"].endswith("/files")]
+    assert len(uploads) == 1
+
+
+async def test_approval_continuations_run_like_the_first_create_streamed_in_the_budget(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    user = User()
+    progress = Progress()
+    streamed = {key: value for key, value in CREATE.items() if key != "stream"}
+    async with bridge_client(media_context(emulator, tmp_path), elicitation_callback=user, mode="legacy") as client:
+        result = structured(await client.call_tool("create_response", streamed, progress_callback=progress))
+    assert_approved_and_continued(result)
+    # The continuation streamed too: its text arrived as progress deltas (a plain create sends none).
+    assert result["output_text"] and "".join(progress.deltas()).endswith(result["output_text"])
+    assert any(result["response_id"] in line for line in progress.summaries())

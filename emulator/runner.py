@@ -137,6 +137,8 @@ class Run:
     async def _fail(self, code: str, message: str) -> None:
         self.response.update(status="failed", error={"code": code, "message": message})
         self.fail_after = None
+        # The builder already numbered the event the injected failure dropped: renumber from what went out.
+        self._builder.next_sequence = self.emitted
         await self._emit(self._builder.error(code, message))
         await self._emit(self._builder.lifecycle("response.failed", self.response))
         self.save()

@@ -14,6 +14,7 @@ import anyio
 import openai
 from openai.types.responses import Response
 
+from bridge.raw_stream import retrieve_events
 from bridge.stream_forward import Report, StreamState, forward
 
 ACTIVE_STATUSES = ("queued", "in_progress")
@@ -107,9 +108,7 @@ async def resume_stream(
     state = StreamState(response_id=response_id, last_sequence=starting_after)
 
     async def open_stream() -> object:
-        if starting_after is None:
-            return await client.responses.retrieve(response_id, stream=True)
-        return await client.responses.retrieve(response_id, stream=True, starting_after=starting_after)
+        return await retrieve_events(client, response_id, starting_after)
 
     final = await stream_within_budget(
         client, open_stream, report, state, budget, resumable=True, cancel_on_abort=False

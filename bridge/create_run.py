@@ -38,6 +38,7 @@ from bridge.background_jobs import (
 )
 from bridge.context import BridgeContext
 from bridge.images import publish_images
+from bridge.raw_stream import create_events, response_of
 from bridge.result_format import ResponseResult, StreamInfo, response_model, structured_result
 from bridge.stream_forward import Report, StreamState
 from bridge.upstream_errors import ToolInputError, UpstreamError
@@ -171,12 +172,12 @@ async def _start(bctx: BridgeContext, kwargs: dict[str, Any], streamable: bool) 
     created with stream=true - and the connection is dropped after the first event (the job runs on)."""
     if not streamable:
         return await bctx.client.responses.create(**kwargs, background=True)
-    stream = await bctx.client.responses.create(**kwargs, background=True, stream=True)
+    stream = await create_events(bctx.client, kwargs, background=True)
     async with stream:
         async for event in stream:
-            response = getattr(event, "response", None)
-            if response is not None:
-                return response
+            response = event.get("response") if isinstance(event, dict) else None
+            if isinstance(response, dict):
+                return response_of(response)
     raise UpstreamError("The endpoint closed the stream before announcing the response.")
 
 
@@ -186,9 +187,7 @@ async def _streamed(
     state = StreamState()
 
     async def open_stream() -> object:
-        if storable:
-            return await bctx.client.responses.create(**kwargs, stream=True, background=True)
-        return await bctx.client.responses.create(**kwargs, stream=True)
+        return await create_events(bctx.client, kwargs, background=storable)
 
     final = await stream_within_budget(
         bctx.client,

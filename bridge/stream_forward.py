@@ -9,7 +9,7 @@ A stream that breaks (connection drop, truncated or malformed SSE, end without a
 resumed with `GET /responses/{id}?stream=true&starting_after=<last sequence_number>`; events at or below
 the last forwarded sequence number are skipped, so no text is lost or duplicated. The service only replays
 streams of background responses, which is why the bridge streams with `background=true` whenever it may
-store the response.
+store the response. Events arrive as plain dicts (`bridge.raw_stream`); only the final response is typed.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import openai
 from openai.types.responses import Response
 
 from bridge.result_format import StreamInfo
+from bridge.raw_stream import response_of, retrieve_events
 from bridge.redaction import shorten
 from bridge.upstream_errors import DETAIL_LIMIT, UpstreamError, describe
 
@@ -58,16 +59,16 @@ class StreamState:
         return StreamInfo(events=self.events, resumes=self.resumes, last_sequence_number=self.last_sequence)
 
 
-def summarise(event: Any) -> str:
+def summarise(event: dict[str, Any]) -> str:
     """A short human-readable line for a non-text event."""
-    parts = [event.type]
-    response = getattr(event, "response", None)
-    if response is not None:
-        parts.append(f"id={response.id} status={response.status}")
-    item = getattr(event, "item", None)
-    if item is not None:
-        parts.append(f"item={item.type}")
-        name = getattr(item, "name", None)
+    parts = [str(event.get("type"))]
+    response = event.get("response")
+    if isinstance(response, dict):
+        parts.append(f"id={response.get('id')} status={response.get('status')}")
+    item = event.get("item")
+    if isinstance(item, dict):
+        parts.append(f"item={item.get('type')}")
+        name = item.get("name")
         if name:
             parts.append(f"name={name}")
     return SUMMARY_PREFIX + " ".join(parts)
@@ -138,41 +139,42 @@ async def forward(
 def _resumer(client: openai.AsyncOpenAI, state: StreamState) -> Opener:
     response_id = state.response_id
     assert response_id is not None
-    starting_after = state.last_sequence if state.last_sequence is not None else -1
+    starting_after = state.last_sequence
 
     async def reopen() -> Any:
-        if starting_after < 0:
-            return await client.responses.retrieve(response_id, stream=True)
-        return await client.responses.retrieve(response_id, stream=True, starting_after=starting_after)
+        return await retrieve_events(client, response_id, starting_after)
 
     return reopen
 
 
 async def _handle(event: Any, report: Report, state: StreamState) -> None:
-    sequence = getattr(event, "sequence_number", None)
+    if not isinstance(event, dict):
+        raise ValueError(f"malformed stream event: {shorten(repr(event), 200)}")  # a cut: resume
+    sequence = event.get("sequence_number")
     if sequence is not None:
         if state.last_sequence is not None and sequence <= state.last_sequence:
             return  # replayed after a resume: already forwarded
         state.last_sequence = sequence
     state.events += 1
-    response = getattr(event, "response", None)
-    if response is not None and state.response_id is None:
-        state.response_id = response.id
+    response = event.get("response")
+    if isinstance(response, dict) and state.response_id is None:
+        state.response_id = response.get("id")
     progress = float(sequence if sequence is not None else state.events)
-    kind = event.type
+    kind = event.get("type")
     if kind == "response.output_text.delta":
-        state.text.append(event.delta)
-        await report(progress, event.delta)
+        delta = str(event.get("delta", ""))
+        state.text.append(delta)
+        await report(progress, delta)
     elif kind == "error":
         raise UpstreamError(
-            f"The stream reported an error: {getattr(event, 'code', None) or 'error'}: "
-            f"{shorten(str(event.message), DETAIL_LIMIT)}",
+            f"The stream reported an error: {event.get('code') or 'error'}: "
+            f"{shorten(str(event.get('message')), DETAIL_LIMIT)}",
             state.response_id,
         )
     elif kind in SUMMARISED_EVENTS or kind in TERMINAL_EVENTS:
         await report(progress, summarise(event))
-    if kind in TERMINAL_EVENTS:
-        state.final = response
+    if kind in TERMINAL_EVENTS and isinstance(response, dict):
+        state.final = response_of(response)
 
 
 def _cause(cause: BaseException | str) -> str:

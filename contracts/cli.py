@@ -131,7 +131,9 @@ def open_target(args: argparse.Namespace) -> Iterator[Target]:
 
     if common["image_deployment"] is None:
         common["image_deployment"] = snapshot(args.snapshot).image_generation_models[0]
-    with EmulatorServer(EmulatorConfig(snapshot=args.snapshot)) as server:
+    # The emulator speaks the dialect of the profile (OpenAI: no image-deployment header, purpose user_data).
+    config = EmulatorConfig(snapshot=args.snapshot, azure_mode=args.profile == "azure-v1")
+    with EmulatorServer(config) as server:
         base = server.base_url if args.profile == "azure-v1" else server.openai_base_url
         yield Target(base_url=base, **common)
 

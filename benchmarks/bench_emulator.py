@@ -1,8 +1,8 @@
 """Emulator benchmark: throughput of one uvicorn worker, side by side with two reference servers.
 
-    .venv/bin/python benchmarks/bench_emulator.py [--seconds 5] [--connections 16] [--stored 100000]
+    .venv/bin/python benchmarks/bench_emulator.py [--seconds 5] [--rounds 3] [--connections 16] [--stored 100000]
 
-Servers (each its own process, one uvicorn worker, same settings):
+Servers (each its own process, one uvicorn worker, identical settings: `UVICORN_SETTINGS`):
 - `emulator`: the real emulator app (auth on, in-memory store; SQLite for the memory run);
 - `agentserver`: Microsoft's `azure-ai-agentserver-responses` host with an echo handler (TextResponse);
   needs `pip install azure-ai-agentserver-responses` (skipped with a note when missing);
@@ -11,8 +11,12 @@ Servers (each its own process, one uvicorn worker, same settings):
 Workload (the same for all three, from one load generator process): POST /v1/responses with
 `{"model": "gpt-4o", "input": "Hello, benchmark!"}`, as JSON (requests/s) and with `"stream": true`
 (SSE events/s), from N keep-alive connections for S seconds. The load generator is raw asyncio HTTP/1.1
-so that it is not the bottleneck it would be with a full client. Memory: RSS of the emulator process with
-`--stored` responses created over HTTP into SQLite (`--db`).
+so that it is not the bottleneck it would be with a full client. All servers run at once and the rounds
+interleave them (round 1: emulator, agentserver, bare; round 2: ...), so a change in the machine's load hits
+every server alike; the table shows each server's median over the rounds. `CPU us/req` is the server
+process's user+system CPU time per answered request (from /proc), which the load of other processes on a
+shared machine disturbs less than throughput. Memory: RSS of the emulator process with `--stored`
+responses created over HTTP into SQLite (`--db`).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import argparse
 import asyncio
 import json
 import os
+import statistics
 import socket
 import subprocess
 import sys
@@ -30,6 +35,10 @@ from typing import Any
 
 BODY = {"model": "gpt-4o", "input": "Hello, benchmark!"}
 KEY = "emulator-key"
+# Pinned so that every server runs on the same stack whatever else is installed (these are what uvicorn's
+# "auto" picks in this project's environment: no uvloop, no httptools).
+UVICORN_SETTINGS: dict[str, Any] = {"loop": "asyncio", "http": "h11", "workers": 1, "access_log": False,
+                                    "log_level": "error"}
 
 
 # ---- servers ---------------------------------------------------------------------------------------------
@@ -92,7 +101,7 @@ def serve(kind: str, port: int, db: str | None) -> None:
 
     logging.disable(logging.WARNING)  # the agentserver host logs experimental-API warnings per request
     app = {"bare": _bare_app, "agentserver": _agentserver_app}.get(kind, lambda: _emulator_app(db))()
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
+    uvicorn.run(app, host="127.0.0.1", port=port, **UVICORN_SETTINGS)
 
 
 def _free_port() -> int:
@@ -115,6 +124,13 @@ def start(kind: str, db: str | None = None) -> tuple[subprocess.Popen[bytes], in
                 raise RuntimeError(f"{kind} server exited with {process.returncode}")
             time.sleep(0.1)
     raise RuntimeError(f"{kind} server did not start")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mib(pid: int) -> float:
@@ -173,13 +189,16 @@ async def _load(port: int, body: dict[str, Any], seconds: float, connections: in
     request = _request(port, body)
     started = time.monotonic()
     await asyncio.gather(*(_worker(port, request, started + seconds, counts) for _ in range(connections)))
-    elapsed = time.monotonic() - started
-    return {k: v / elapsed for k, v in counts.items()}
+    return {**counts, "elapsed": time.monotonic() - started}
 
 
-def load(port: int, body: dict[str, Any], seconds: float, connections: int) -> dict[str, float]:
-    asyncio.run(_load(port, body, 1.0, connections))  # warm-up (imports, schema validators)
-    return asyncio.run(_load(port, body, seconds, connections))
+def load(pid: int, port: int, body: dict[str, Any], seconds: float, connections: int) -> dict[str, float]:
+    """Rates per second of requests, events and errors, and the server's CPU microseconds per request."""
+    cpu = cpu_seconds(pid)
+    counts = asyncio.run(_load(port, body, seconds, connections))
+    used = cpu_seconds(pid) - cpu
+    rates = {k: counts[k] / counts["elapsed"] for k in ("requests", "events", "errors")}
+    return {**rates, "cpu_us": used / counts["requests"] * 1e6 if counts["requests"] else float("nan")}
 
 
 # ---- main -------------------------------------------------------------------------------------------------
@@ -201,35 +220,54 @@ def main() -> None:
     srv.add_argument("--port", type=int, required=True)
     srv.add_argument("--db")
     parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--stored", type=int, default=100_000)
     args = parser.parse_args()
     if args.command == "serve":
         serve(args.kind, args.port, args.db)
         return
+    load_average = f"{os.getloadavg()[0]:.1f}"
 
     kinds = ["emulator", "agentserver", "bare"] if _have_agentserver() else ["emulator", "bare"]
-    results: dict[str, dict[str, float]] = {}
-    for kind in kinds:
-        process, port = start(kind)
-        try:
-            plain = load(port, BODY, args.seconds, args.connections)
-            streamed = load(port, {**BODY, "stream": True}, args.seconds, args.connections)
-            results[kind] = {"json_rps": plain["requests"], "sse_events_ps": streamed["events"],
-                             "sse_rps": streamed["requests"], "errors": plain["errors"] + streamed["errors"]}
-        finally:
+    servers = {kind: start(kind) for kind in kinds}
+    rounds: dict[str, list[dict[str, float]]] = {kind: [] for kind in kinds}
+    try:
+        for kind, (process, port) in servers.items():  # warm-up (imports, schema validators, first requests)
+            load(process.pid, port, BODY, 1.0, args.connections)
+            load(process.pid, port, {**BODY, "stream": True}, 1.0, args.connections)
+        for _ in range(args.rounds):
+            for kind, (process, port) in servers.items():
+                plain = load(process.pid, port, BODY, args.seconds, args.connections)
+                streamed = load(process.pid, port, {**BODY, "stream": True}, args.seconds, args.connections)
+                rounds[kind].append({
+                    "json_rps": plain["requests"], "json_cpu_us": plain["cpu_us"], "sse_events_ps": streamed["events"],
+                    "sse_rps": streamed["requests"], "sse_cpu_us": streamed["cpu_us"],
+                    "errors": plain["errors"] + streamed["errors"],
+                })
+    finally:
+        for process, _ in servers.values():
             process.terminate()
             process.wait()
-    print(f"| server | JSON creates/s | SSE events/s | SSE responses/s | errors/s |")
-    print("|---|---:|---:|---:|---:|")
+    results = {kind: {k: statistics.median(r[k] for r in runs) for k in runs[0]} for kind, runs in rounds.items()}
+    print(f"load average before/after: {load_average}, {os.getloadavg()[0]:.1f}; medians of {args.rounds} rounds")
+    print("| server | JSON creates/s | JSON CPU us/req | SSE events/s | SSE responses/s | SSE CPU us/req | errors/s |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for kind, r in results.items():
-        print(f"| {kind} | {r['json_rps']:.0f} | {r['sse_events_ps']:.0f} | {r['sse_rps']:.0f} | {r['errors']:.1f} |")
-    emu = results["emulator"]
+        print(f"| {kind} | {r['json_rps']:.0f} | {r['json_cpu_us']:.0f} | {r['sse_events_ps']:.0f} | "
+              f"{r['sse_rps']:.0f} | {r['sse_cpu_us']:.0f} | {r['errors']:.1f} |")
+    for kind, runs in rounds.items():
+        print(f"{kind} per round: JSON " + ", ".join(f"{r['json_rps']:.0f}" for r in runs)
+              + "; SSE events " + ", ".join(f"{r['sse_events_ps']:.0f}" for r in runs))
+    emu, bare = results["emulator"], results["bare"]
     if "agentserver" in results:
-        print(f"\nemulator / agentserver: JSON {emu['json_rps'] / results['agentserver']['json_rps']:.2f}x, "
-              f"SSE events {emu['sse_events_ps'] / results['agentserver']['sse_events_ps']:.2f}x")
-    print(f"emulator / bare: JSON {emu['json_rps'] / results['bare']['json_rps']:.2%}, "
-          f"SSE events {emu['sse_events_ps'] / results['bare']['sse_events_ps']:.2%}")
+        agent = results["agentserver"]
+        print(f"\nemulator / agentserver: JSON {emu['json_rps'] / agent['json_rps']:.2f}x, "
+              f"SSE events {emu['sse_events_ps'] / agent['sse_events_ps']:.2f}x")
+    print(f"emulator / bare: JSON {emu['json_rps'] / bare['json_rps']:.2%}, "
+          f"SSE events {emu['sse_events_ps'] / bare['sse_events_ps']:.2%}; "
+          f"by server CPU per request: JSON {bare['json_cpu_us'] / emu['json_cpu_us']:.2%}, "
+          f"SSE {bare['sse_cpu_us'] / emu['sse_cpu_us']:.2%}")
 
     if args.stored:
         with tempfile.TemporaryDirectory() as tmp:

@@ -87,7 +87,11 @@ def _serve(args: argparse.Namespace) -> int:
         ctx = build_context(settings, emulator=emulator)
         mcp = build_server(ctx)
         if not args.http:
-            mcp.run("stdio")
+            import anyio
+
+            from bridge.stdio_pipes import run_stdio
+
+            anyio.run(run_stdio, mcp)
             return 0
         return _serve_http(mcp, settings, args)
 

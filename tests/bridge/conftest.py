@@ -38,6 +38,14 @@ WEATHER_TOOL = {
     "parameters": {"type": "object", "properties": {"location": {"type": "string"}}, "required": ["location"]},
 }
 
+# A raw JSON-RPC initialize request, for tests that speak the wire without the mcp client.
+INIT = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
+}
+
 
 @pytest.fixture
 def anyio_backend() -> str:

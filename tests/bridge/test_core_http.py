@@ -11,16 +11,10 @@ import pytest
 from bridge.http_app import build_http_app
 from bridge.settings import ConfigurationError
 from emulator.server import EmulatorServer
-from tests.bridge.conftest import BridgeHTTPServer, http_session, settings_for
+from tests.bridge.conftest import INIT, BridgeHTTPServer, http_session, settings_for
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
 
-INIT = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
-}
 HEADERS = {"accept": "application/json, text/event-stream", "content-type": "application/json"}
 
 

@@ -12,16 +12,10 @@ from pathlib import Path
 import pytest
 
 from emulator.server import EmulatorServer
-from tests.bridge.conftest import bridge_env
+from tests.bridge.conftest import INIT, bridge_env
 
 pytestmark = pytest.mark.timeout(60)
 
-INIT = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
-}
 INITIALIZED = {"jsonrpc": "2.0", "method": "notifications/initialized"}
 RETRIEVE_MISSING = {
     "jsonrpc": "2.0",

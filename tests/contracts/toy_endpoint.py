@@ -2,7 +2,7 @@
 
 It answers `POST /responses` (JSON or SSE) and `GET /models`, and 404 with the documented error body elsewhere.
 `defect` breaks one documented rule, so a test can prove the suite notices it:
-- "server_error": bodies with a mistyped common field get 500 instead of 400;
+- "server_error": bodies the document calls invalid get 500 instead of 400;
 - "wrong_error_body": 4xx bodies are `{"detail": ...}` instead of `{"error": {...}}`;
 - "non_json": `GET /models` answers text/html;
 - "hang_stream": streams send one event and then never finish;
@@ -13,11 +13,15 @@ The app records every `POST /responses` body in `app.state.bodies`.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import time
 import uuid
 from typing import Any
 
+import jsonschema
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
@@ -60,18 +64,17 @@ def response_object(model: str) -> dict[str, Any]:
     }
 
 
-# Top-level fields of a create request and the JSON types the document allows for them.
-FIELD_TYPES = {
-    "input": (str, list), "instructions": (str, type(None)), "metadata": (dict, type(None)),
-    "stream": (bool, type(None)), "store": (bool, type(None)), "temperature": (int, float, type(None)),
-    "top_p": (int, float, type(None)), "max_output_tokens": (int, type(None)), "tools": (list,),
-}
+@functools.cache
+def create_request_validator() -> jsonschema.Draft202012Validator:
+    """The derived document's CreateResponse schema, so the toy can tell valid from invalid bodies."""
+    from openapi.spec import load
+
+    registry = Registry().with_resource("urn:doc", Resource.from_contents(load(), default_specification=DRAFT202012))
+    return jsonschema.Draft202012Validator({"$ref": "urn:doc#/components/schemas/CreateResponse"}, registry=registry)
 
 
 def mistyped(body: Any) -> bool:
-    return isinstance(body, dict) and any(
-        key in body and not isinstance(body[key], kinds) for key, kinds in FIELD_TYPES.items()
-    )
+    return not create_request_validator().is_valid(body)
 
 
 def create_app(defect: str | None = None, key: str = KEY) -> Starlette:

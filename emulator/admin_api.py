@@ -9,10 +9,11 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from emulator.errors import invalid
+from emulator.json_codec import JSONResponse
 from emulator.state import EmulatorState
 from emulator.validation import json_body
 

@@ -14,13 +14,14 @@ from typing import AsyncIterator
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Mount, Route
 
 from emulator.admin_api import admin_routes
 from emulator.config import EmulatorConfig
 from emulator.errors import EmulatorError
 from emulator.files_api import file_routes
+from emulator.json_codec import JSONResponse
 from emulator.middleware import EmulatorMiddleware
 from emulator.responses_api import response_routes
 from emulator.state import EmulatorState

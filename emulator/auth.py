@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from typing import Mapping
 
 import jwt
-from starlette.responses import JSONResponse
 
 from emulator.config import EmulatorConfig
+from emulator.json_codec import JSONResponse
 from emulator.request_log import fingerprint
 
 KEY_MESSAGE = (

@@ -33,9 +33,8 @@ import threading
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from starlette.responses import JSONResponse
-
 from emulator.errors import EmulatorError
+from emulator.json_codec import JSONResponse
 
 _STATUS_MESSAGES = {
     429: "Requests to the Responses API have exceeded the token rate limit of your current pricing tier. "

@@ -6,12 +6,13 @@ import json
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from emulator.config import EmulatorConfig
 from emulator.errors import EmulatorError, invalid, not_found
 from emulator.file_store import FileStore
+from emulator.json_codec import JSONResponse
 
 # CreateFileRequest.purpose in the official OpenAPI document.
 PURPOSES = ("assistants", "batch", "fine-tune", "vision", "user_data", "evals")

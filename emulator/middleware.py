@@ -18,10 +18,10 @@ import uuid
 from typing import Any
 
 from starlette.datastructures import Headers, QueryParams
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from emulator.auth import AuthFailure, authenticate
+from emulator.json_codec import JSONResponse
 from emulator.state import EmulatorState
 
 API_PREFIXES = ("/openai/v1/", "/v1/")

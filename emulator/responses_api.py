@@ -8,12 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from emulator.compaction import compacted_output, compaction_object, expand_context
 from emulator.answer import item_tokens
 from emulator.errors import EmulatorError, invalid, not_found
+from emulator.json_codec import JSONResponse
 from emulator.model import build_turn, chain_items, normalize_input, requested_delay, requested_queue_time
 from emulator.response_object import new_response
 from emulator.runner import Run

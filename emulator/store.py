@@ -23,6 +23,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from emulator.json_codec import dumps
+
 RUNNING = ("queued", "in_progress")
 INTERRUPTED_ERROR = {
     "code": "server_error",
@@ -124,8 +126,8 @@ class SqliteStore:
     def save(self, record: StoredResponse) -> None:
         row = (
             record.id, record.kind, record.response.get("status"), int(record.streamed),
-            json.dumps(record.response, separators=(",", ":")),
-            json.dumps(record.input_items, separators=(",", ":")),
+            dumps(record.response).decode(),
+            dumps(record.input_items).decode(),
         )
         with self._lock:
             self._conn.execute("INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?, ?)", row)
@@ -149,7 +151,7 @@ class SqliteStore:
         with self._lock:
             self._conn.execute(
                 "INSERT OR REPLACE INTO events VALUES (?, ?, ?)",
-                (response_id, event["sequence_number"], json.dumps(event, separators=(",", ":"))),
+                (response_id, event["sequence_number"], dumps(event).decode()),
             )
 
     def events_after(self, response_id: str, after: int) -> list[dict[str, Any]]:

@@ -19,9 +19,10 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
+
+from emulator.json_codec import dumps
 
 TERMINAL_TYPES = frozenset({"response.completed", "response.incomplete", "response.failed"})
 
@@ -87,13 +88,25 @@ class EventBuilder:
         return self._event("error", code=code, message=message, param=param)
 
 
+class EventCounter(EventBuilder):
+    """Numbers events like EventBuilder but keeps only their `type`: a JSON create counts its events (for
+    `fail_after`) and sends none, so building the real ones would be wasted work."""
+
+    def _event(self, type_: str, **fields: Any) -> dict[str, Any]:
+        self.next_sequence += 1
+        return {"type": type_}
+
+    def lifecycle(self, type_: str, response: dict[str, Any]) -> dict[str, Any]:
+        return self._event(type_)
+
+
 def chunk_text(text: str) -> list[str]:
     """Split into word-sized deltas (each word keeps its trailing whitespace) that join back to `text`."""
     return re.findall(r"\s+\S*\s*|\S+\s*", text) if text else []
 
 
 def sse_frame(event: dict[str, Any]) -> bytes:
-    return f"event: {event['type']}\ndata: {json.dumps(event, separators=(',', ':'))}\n\n".encode()
+    return b"event: " + event["type"].encode() + b"\ndata: " + dumps(event) + b"\n\n"
 
 
 MALFORMED_SSE_FRAME = b"data: {this is not json\n\n"

@@ -5,7 +5,6 @@ derived OpenAPI document's request schema. Every failure is a 400 naming the fie
 from __future__ import annotations
 
 import functools
-import json
 from typing import Any
 
 from jsonschema import Draft202012Validator, validators
@@ -14,6 +13,7 @@ from openapi import spec
 from starlette.requests import Request
 
 from emulator.errors import EmulatorError, invalid
+from emulator.json_codec import loads
 
 MIN_OUTPUT_TOKENS = 16  # Azure's documented floor (AZURE-DIALECT.md)
 BACKGROUND_DOC = (
@@ -25,7 +25,7 @@ BACKGROUND_DOC = (
 async def json_body(request: Request) -> dict[str, Any]:
     raw = await request.body()
     try:
-        body = json.loads(raw or b"null")
+        body = loads(raw or b"null")
     except ValueError:
         raise EmulatorError(400, "We could not parse the JSON body of your request. Send a JSON object with "
                             "Content-Type: application/json.", code="invalid_json") from None

@@ -19,7 +19,7 @@ import time
 from typing import TYPE_CHECKING, Any, AsyncIterator
 
 from emulator.store import INTERRUPTED_ERROR, StoredResponse
-from emulator.stream_events import TERMINAL_TYPES, EventBuilder, chunk_text
+from emulator.stream_events import TERMINAL_TYPES, EventBuilder, EventCounter, chunk_text
 
 if TYPE_CHECKING:
     from emulator.model import Turn
@@ -61,7 +61,7 @@ class Run:
         self.task: asyncio.Task[None] | None = None  # set by emulator.background.Jobs.start
         self.interrupted = False  # set when the emulator shuts down under a running job
         self._wake = asyncio.Event()  # replaced after each set: followers wait on the current one
-        self._builder = EventBuilder()
+        self._builder = EventBuilder() if streamed else EventCounter()
 
     @property
     def id(self) -> str:

@@ -276,3 +276,17 @@ def test_junk_fields_are_400_naming_the_field(emulator: EmulatorServer, field: s
                        json={"model": "gpt-4o", "input": "x", field: value})
     assert reply.status_code == 400
     assert reply.json()["error"]["param"].startswith(field)
+
+
+def test_nan_is_not_json_and_huge_integers_echo_exactly(emulator: EmulatorServer) -> None:
+    url, headers = emulator.base_url + "responses", {"api-key": KEY, "content-type": "application/json"}
+    nan = httpx.post(url, headers=headers, content=b'{"model": "gpt-4o", "input": "x", "temperature": NaN}')
+    assert nan.status_code == 400 and nan.json()["error"]["code"] == "invalid_json"
+    huge = 2**80  # beyond orjson's 64 bits: the body must still encode, with the exact integer
+    tool = {"type": "function", "name": "noop", "parameters": {"type": "object", "maximum": huge}}
+    body = {"model": "gpt-4o", "input": "x", "tools": [tool]}
+    plain = httpx.post(url, headers=headers, json=body)
+    assert plain.status_code == 200 and plain.json()["tools"][0]["parameters"]["maximum"] == huge
+    streamed = httpx.post(url, headers=headers, json={**body, "stream": True})
+    completed = [line for line in streamed.text.splitlines() if line.startswith("data:")][-1]
+    assert f'"maximum":{huge}' in completed

@@ -75,7 +75,7 @@ class Run:
         self._wake.set()
         self._wake = asyncio.Event()
 
-    async def _emit(self, event: dict[str, Any]) -> None:
+    def _emit(self, event: dict[str, Any]) -> None:
         if self.fail_after is not None and self.emitted >= self.fail_after and event["type"] not in TERMINAL_TYPES:
             raise InjectedFailure
         self.emitted += 1
@@ -97,19 +97,19 @@ class Run:
         try:
             background = bool(self.response.get("background"))
             self.save()
-            await self._emit(b.lifecycle("response.created", self.response))
+            self._emit(b.lifecycle("response.created", self.response))
             if background:
-                await self._emit(b.lifecycle("response.queued", self.response))
+                self._emit(b.lifecycle("response.queued", self.response))
                 await asyncio.sleep(self.queue_time)
                 self.response["status"] = "in_progress"
                 self.save()
-            await self._emit(b.lifecycle("response.in_progress", self.response))
+            self._emit(b.lifecycle("response.in_progress", self.response))
             for index, item in enumerate(self.turn.output):
                 await self._produce_item(index, item)
                 self.response["output"].append(item)
             self._finish()
             terminal = "response.incomplete" if self.response["status"] == "incomplete" else "response.completed"
-            await self._emit(b.lifecycle(terminal, self.response))
+            self._emit(b.lifecycle(terminal, self.response))
         except asyncio.CancelledError:
             if self.interrupted:
                 self.response.update(status="failed", error=dict(INTERRUPTED_ERROR))
@@ -117,10 +117,10 @@ class Run:
                 self.response["status"] = "cancelled"
             self.save()
         except InjectedFailure:
-            await self._fail(self.fail_code, "The response failed (injected fault fail_after).")
+            self._fail(self.fail_code, "The response failed (injected fault fail_after).")
         except Exception as exc:  # a bug must still end the stream properly
             log.exception("response %s failed", self.id)
-            await self._fail("server_error", f"The emulator failed while producing the response: {exc}")
+            self._fail("server_error", f"The emulator failed while producing the response: {exc}")
         finally:
             self.finished.set()
             self._notify()
@@ -134,13 +134,13 @@ class Run:
         self.finished.set()
         self._notify()
 
-    async def _fail(self, code: str, message: str) -> None:
+    def _fail(self, code: str, message: str) -> None:
         self.response.update(status="failed", error={"code": code, "message": message})
         self.fail_after = None
         # The builder already numbered the event the injected failure dropped: renumber from what went out.
         self._builder.next_sequence = self.emitted
-        await self._emit(self._builder.error(code, message))
-        await self._emit(self._builder.lifecycle("response.failed", self.response))
+        self._emit(self._builder.error(code, message))
+        self._emit(self._builder.lifecycle("response.failed", self.response))
         self.save()
 
     def _finish(self) -> None:
@@ -157,36 +157,38 @@ class Run:
         b = self._builder
         kind = item.get("type")
         if kind == "message":
-            await self._emit(b.item_added(index, {**item, "status": "in_progress", "content": []}))
+            self._emit(b.item_added(index, {**item, "status": "in_progress", "content": []}))
             for content_index, part in enumerate(item["content"]):
                 text = part.get("text", "")
-                await self._emit(b.part_added(index, item["id"], content_index, {**part, "text": ""}))
+                self._emit(b.part_added(index, item["id"], content_index, {**part, "text": ""}))
                 for count, delta in enumerate(chunk_text(text), 1):
-                    await self._emit(b.text_delta(index, item["id"], content_index, delta))
+                    self._emit(b.text_delta(index, item["id"], content_index, delta))
                     await self._pace(count)
-                await self._emit(b.text_done(index, item["id"], content_index, text))
-                await self._emit(b.part_done(index, item["id"], content_index, part))
+                self._emit(b.text_done(index, item["id"], content_index, text))
+                self._emit(b.part_done(index, item["id"], content_index, part))
         elif kind == "function_call":
             arguments = str(item.get("arguments", ""))
-            await self._emit(b.item_added(index, {**item, "arguments": "", "status": "in_progress"}))
+            self._emit(b.item_added(index, {**item, "arguments": "", "status": "in_progress"}))
             for start in range(0, len(arguments), ARGUMENT_CHUNK):
-                await self._emit(b.arguments_delta(index, item["id"], arguments[start : start + ARGUMENT_CHUNK]))
+                self._emit(b.arguments_delta(index, item["id"], arguments[start : start + ARGUMENT_CHUNK]))
                 await self._pace(start // ARGUMENT_CHUNK + 1)
-            await self._emit(b.arguments_done(index, item["id"], str(item.get("name", "")), arguments))
+            self._emit(b.arguments_done(index, item["id"], str(item.get("name", "")), arguments))
         else:
             added = {**item, "status": "in_progress"} if "status" in item else item
-            await self._emit(b.item_added(index, added))
+            self._emit(b.item_added(index, added))
             await self._pace(1)
-        await self._emit(b.item_done(index, item))
+        self._emit(b.item_done(index, item))
 
-    async def follow(self, after: int) -> AsyncIterator[dict[str, Any]]:
-        """The events after sequence number `after`, then each new one live, until the run ends."""
+    async def follow(self, after: int) -> AsyncIterator[list[dict[str, Any]]]:
+        """The events after sequence number `after`, then the new ones live, until the run ends. Each batch
+        is every event ready at that moment, so a writer can send them together."""
         index = max(after + 1, 0)
         while True:
             if len(self.events) <= index and not self.finished.is_set():
                 await self._wake.wait()
-            while index < len(self.events):
-                yield self.events[index]
-                index += 1
+            if index < len(self.events):
+                batch = self.events[index:]
+                index += len(batch)
+                yield batch
             if self.finished.is_set() and index >= len(self.events):
                 return

@@ -30,7 +30,8 @@ def parse_starting_after(raw: str | None) -> int:
 
 def resume_events(
     state: "EmulatorState", record: StoredResponse, starting_after: int
-) -> AsyncIterator[dict[str, Any]]:
+) -> AsyncIterator[list[dict[str, Any]]]:
+    """The events after `starting_after`, in batches (see emulator.runner.Run.follow)."""
     if record.kind != "response":
         raise not_found("response", record.id, param="response_id")
     if not record.streamed:
@@ -47,6 +48,6 @@ def resume_events(
     return _replay(state.store.events_after(record.id, starting_after))
 
 
-async def _replay(events: list[dict[str, Any]]) -> AsyncIterator[dict[str, Any]]:
-    for event in events:
-        yield event
+async def _replay(events: list[dict[str, Any]]) -> AsyncIterator[list[dict[str, Any]]]:
+    if events:
+        yield events

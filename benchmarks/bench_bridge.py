@@ -2,21 +2,27 @@
 
     .venv/bin/python benchmarks/bench_bridge.py [--rounds 50] [--concurrency 256]
 
+The emulator runs in its own process (as a real endpoint would), so that neither the direct SDK client
+nor the MCP client shares a GIL with it; the bridge runs as a subprocess (stdio, then `--http`).
+
 1. create round trip: direct `openai` SDK call vs the MCP `create_response` tool over stdio and over
    streamable HTTP (p50, p99, ratio to direct). The bridge's create is a background+stream request
    upstream (resumable, cancellable), so the direct SDK is also timed doing exactly that.
 2. first-delta latency: from the emulator writing the first `response.output_text.delta` frame to the
-   MCP client receiving it as a progress notification (the emulator runs in this process; frames are
-   timestamped by wrapping its SSE encoder; CLOCK_MONOTONIC is shared with the bridge subprocesses).
+   MCP client receiving it as a progress notification (the emulator process timestamps each delta frame
+   by wrapping its SSE encoder and appends the CLOCK_MONOTONIC time to a file; the clock is shared by all
+   processes of the machine).
 3. 256 concurrent `create_response` calls over HTTP: errors and throughput, vs 256 concurrent direct calls.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -31,18 +37,36 @@ from mcp.client.streamable_http import streamable_http_client
 import emulator.sse_response as sse_response
 from emulator.server import EmulatorServer, free_port
 
-DELTA_TIMES: list[float] = []
-
-
-def _timestamp_deltas() -> None:
+def serve_emulator(stamps: str) -> None:
+    """The emulator process: print the base URL, timestamp delta frames into `stamps`, stop at stdin EOF."""
+    fd = os.open(stamps, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     original = sse_response.sse_frame
 
     def frame(event: dict[str, Any]) -> bytes:
         if event.get("type") == "response.output_text.delta":
-            DELTA_TIMES.append(time.monotonic())
+            os.write(fd, f"{time.monotonic()}\n".encode())
         return original(event)
 
     sse_response.sse_frame = frame
+    with EmulatorServer() as emu:
+        print(emu.root_url, flush=True)
+        sys.stdin.read()
+
+
+class Stamps:
+    """Delta-frame times written by the emulator process since the last `mark()`."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.offset = 0
+
+    def mark(self) -> None:
+        self.offset = os.path.getsize(self.path)
+
+    def since_mark(self) -> list[float]:
+        with open(self.path, "rb") as stamps:
+            stamps.seek(self.offset)
+            return [float(line) for line in stamps.read().split()]
 
 
 def pct(values: list[float], q: float) -> float:
@@ -50,10 +74,10 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def summary(name: str, values: list[float], base: float | None = None) -> str:
-    p50, p99 = pct(values, 0.5) * 1000, pct(values, 0.99) * 1000
-    ratio = f"{p50 / (base * 1000):.2f}x" if base else "1.00x"
-    return f"| {name} | {len(values)} | {p50:.2f} | {p99:.2f} | {ratio} |"
+def summary(name: str, values: list[float], base: float, same_work: float) -> str:
+    """p50/p99 and the p50 ratios to the direct plain create and to the direct background+stream create."""
+    p50, p99 = pct(values, 0.5), pct(values, 0.99)
+    return f"| {name} | {len(values)} | {p50 * 1000:.2f} | {p99 * 1000:.2f} | {p50 / base:.2f}x | {p50 / same_work:.2f}x |"
 
 
 async def timed(rounds: int, call: Callable[[], Awaitable[Any]]) -> list[float]:
@@ -66,28 +90,29 @@ async def timed(rounds: int, call: Callable[[], Awaitable[Any]]) -> list[float]:
     return out
 
 
-async def first_delta_lags(session: ClientSession, rounds: int) -> list[float]:
+async def first_delta_lags(session: ClientSession, rounds: int, stamps: Stamps) -> list[float]:
     lags: list[float] = []
     for _ in range(rounds + 1):
         received: list[float] = []
-        DELTA_TIMES.clear()
+        stamps.mark()
 
         async def progress(value: float, total: float | None, message: str | None) -> None:
             if message and not message.startswith("[event] ") and not received:
                 received.append(time.monotonic())
 
         await session.call_tool("create_response", {"input": "Hello there"}, progress_callback=progress)
-        if received and DELTA_TIMES:
-            lags.append(received[0] - DELTA_TIMES[0])
+        written = stamps.since_mark()
+        if received and written:
+            lags.append(received[0] - written[0])
     return lags[1:]
 
 
-async def bench_session(session: ClientSession, rounds: int) -> tuple[list[float], list[float]]:
+async def bench_session(session: ClientSession, rounds: int, stamps: Stamps) -> tuple[list[float], list[float]]:
     async def create() -> None:
         result = await session.call_tool("create_response", {"input": "Hello there"})
         assert not result.is_error, result.content
 
-    return await timed(rounds, create), await first_delta_lags(session, rounds)
+    return await timed(rounds, create), await first_delta_lags(session, rounds, stamps)
 
 
 async def concurrent(url: str, sdk: openai.AsyncOpenAI, count: int) -> tuple[str, str]:
@@ -130,11 +155,15 @@ async def concurrent(url: str, sdk: openai.AsyncOpenAI, count: int) -> tuple[str
 
 
 async def main(rounds: int, count: int) -> None:
-    _timestamp_deltas()
-    with EmulatorServer() as emu:
-        env = {"AZURE_OPENAI_ENDPOINT": emu.root_url, "AZURE_OPENAI_API_KEY": "emulator-key",
+    stamps = Stamps(tempfile.mkstemp(prefix="bench-deltas-")[1])
+    emulator = subprocess.Popen([sys.executable, __file__, "--serve-emulator", stamps.path],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert emulator.stdout is not None
+        root_url = emulator.stdout.readline().strip()
+        env = {"AZURE_OPENAI_ENDPOINT": root_url, "AZURE_OPENAI_API_KEY": "emulator-key",
                "AZURE_OPENAI_DEPLOYMENT": "gpt-4o"}
-        sdk = openai.AsyncOpenAI(base_url=emu.base_url, api_key="emulator-key", max_retries=0)
+        sdk = openai.AsyncOpenAI(base_url=f"{root_url}/openai/v1/", api_key="emulator-key", max_retries=0)
 
         async def direct_plain() -> None:
             await sdk.responses.create(model="gpt-4o", input="Hello there")
@@ -151,7 +180,7 @@ async def main(rounds: int, count: int) -> None:
         params = StdioServerParameters(command=sys.executable, args=["-m", "bridge.cli"], env=env)
         async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
             await session.initialize()
-            stdio_times, stdio_lags = await bench_session(session, rounds)
+            stdio_times, stdio_lags = await bench_session(session, rounds, stamps)
 
         port = free_port()
         server = subprocess.Popen([sys.executable, "-m", "bridge.cli", "--http", "--port", str(port)],
@@ -166,18 +195,22 @@ async def main(rounds: int, count: int) -> None:
                     time.sleep(0.1)
             async with streamable_http_client(url) as (read, write), ClientSession(read, write) as session:
                 await session.initialize()
-                http_times, http_lags = await bench_session(session, rounds)
+                http_times, http_lags = await bench_session(session, rounds, stamps)
             burst = await concurrent(url, sdk, count)
         finally:
             server.terminate()
             server.wait(10)
+    finally:
+        emulator.communicate(timeout=30)
+        os.unlink(stamps.path)
 
-    base = pct(plain, 0.5)
-    print("| path | n | p50 ms | p99 ms | p50 vs direct |\n|---|---|---|---|---|")
-    print(summary("direct SDK create", plain))
-    print(summary("direct SDK background+stream", bg_stream, base))
-    print(summary("MCP create_response, stdio", stdio_times, base))
-    print(summary("MCP create_response, HTTP", http_times, base))
+    base, same_work = pct(plain, 0.5), pct(bg_stream, 0.5)
+    print("| path | n | p50 ms | p99 ms | p50 vs direct create | p50 vs direct background+stream |")
+    print("|---|---|---|---|---|---|")
+    print(summary("direct SDK create", plain, base, same_work))
+    print(summary("direct SDK background+stream", bg_stream, base, same_work))
+    print(summary("MCP create_response, stdio", stdio_times, base, same_work))
+    print(summary("MCP create_response, HTTP", http_times, base, same_work))
     print("\n| first delta: emulator write -> MCP client | n | p50 ms | p99 ms | mean ms |\n|---|---|---|---|---|")
     for name, lags in (("stdio", stdio_lags), ("HTTP", http_lags)):
         print(f"| {name} | {len(lags)} | {pct(lags, .5) * 1000:.2f} | {pct(lags, .99) * 1000:.2f} | "
@@ -190,5 +223,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=50)
     parser.add_argument("--concurrency", type=int, default=256)
+    parser.add_argument("--serve-emulator", metavar="STAMPS", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    anyio.run(main, args.rounds, args.concurrency)
+    if args.serve_emulator:
+        serve_emulator(args.serve_emulator)
+    else:
+        anyio.run(main, args.rounds, args.concurrency)

@@ -86,6 +86,7 @@ def _serve(args: argparse.Namespace) -> int:
         settings = Settings(**overrides)
         ctx = build_context(settings, emulator=emulator)
         mcp = build_server(ctx)
+        _tune_gc()
         if not args.http:
             import anyio
 
@@ -94,6 +95,22 @@ def _serve(args: argparse.Namespace) -> int:
             anyio.run(run_stdio, mcp)
             return 0
         return _serve_http(mcp, settings, args)
+
+
+def _tune_gc() -> None:
+    """Fewer, cheaper garbage collections for a long-running server.
+
+    Measured with 256 concurrent creates over HTTP: the default thresholds (700, 10, 10) ran ~1400
+    collections costing 3-4 s of the bridge's ~10 s of CPU, mostly full collections re-scanning the
+    hundreds of thousands of objects the imports create (SDK types, pydantic schemas). Freezing what
+    exists after start-up takes those out of every collection; larger thresholds collect less often.
+    With both: ~340 collections, ~0.6 s. Memory stays bounded (only cyclic garbage waits longer).
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(7000, 20, 20)
 
 
 def _serve_http(mcp: MCPServer, settings: Settings, args: argparse.Namespace) -> int:

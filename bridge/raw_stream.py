@@ -5,7 +5,7 @@ about 0.3 ms of CPU per event, most of the bridge's own cost per create. The bri
 of each event (type, sequence_number, delta, the response id), so it asks the SDK for the raw JSON
 (`cast_to=object` with `AsyncStream[object]`: the SDK's documented way to call an endpoint with its own
 auth, retries, error translation and SSE decoding) and builds a typed `Response` only for the final
-state, the way the SDK itself builds one (`construct`: lenient, nested models typed).
+state.
 
 Request bodies are the tool's JSON arguments, which need none of the SDK's parameter transforms (the
 Responses create params declare no aliases or formats).
@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 import openai
+import pydantic
 from openai import AsyncStream
 from openai._types import RequestOptions
 from openai.types.responses import Response
@@ -56,8 +57,16 @@ async def retrieve_events(client: openai.AsyncOpenAI, response_id: str, starting
 
 
 def response_of(data: dict[str, Any]) -> Response:
-    """A typed `Response` from an event's `response` object (as the SDK builds non-streamed answers)."""
-    return Response.construct(**data)
+    """A typed `Response` from an event's `response` object.
+
+    Validated (pydantic-core, ~0.15 ms) when it matches the SDK's types; otherwise built leniently the way
+    the SDK builds non-streamed answers (`construct`, ~0.45 ms), so an endpoint's extra or newer shapes
+    never fail a call.
+    """
+    try:
+        return Response.model_validate(data)
+    except pydantic.ValidationError:
+        return Response.construct(**data)
 
 
 def _options(kwargs: dict[str, Any]) -> RequestOptions:

@@ -7,7 +7,7 @@ the user messages followed by that single item (the SDK's `CompactedResponse.out
 
 from __future__ import annotations
 
-import secrets
+import os
 import time
 from typing import Any
 
@@ -17,7 +17,7 @@ _KIND = "compaction"
 
 
 def new_id(prefix: str) -> str:
-    return f"{prefix}_{secrets.token_hex(24)}"
+    return f"{prefix}_{os.urandom(24).hex()}"  # what secrets.token_hex(24) does, without its two extra calls
 
 
 def compact_items(items: list[dict], sealer: Sealer) -> dict:

@@ -11,6 +11,7 @@ which proves the context survived without any stored state.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from emulator.compaction import new_id
@@ -21,6 +22,7 @@ ENCRYPTED_INCLUDE = "reasoning.encrypted_content"
 _KIND = "reasoning"
 
 
+@functools.lru_cache(maxsize=256)  # asked twice per create, for one of a few dozen deployment models
 def is_reasoning_model(model: str) -> bool:
     name = model.lower()
     if "codex" in name or re.match(r"^o\d", name):

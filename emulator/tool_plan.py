@@ -158,6 +158,8 @@ def _matches(tool: dict, ref: dict) -> bool:
 def _call_tools(
     body: dict, context: list[dict], choice: _Choice, text: str, images: str | None, files: FileStore, plan: ToolPlan
 ) -> None:
+    if not choice.tools:  # nothing to call, whatever the mode
+        return
     forced = choice.mode == "forced"
     hosted = _Hosted(body, context, choice, text, images, files, plan)
     called = [t for t in choice.tools if hosted.call(t, forced)]
@@ -171,7 +173,7 @@ def _call_tools(
         else:
             hosted.call(first, True)
     # One call per (function, place): "weather in Paris and London" asks get_weather twice.
-    places = find_places(text)
+    places = find_places(text) if chosen else []
     calls = [
         (tool, place)
         for tool in chosen

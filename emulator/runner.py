@@ -61,6 +61,7 @@ class Run:
         self.task: asyncio.Task[None] | None = None  # set by emulator.background.Jobs.start
         self.interrupted = False  # set when the emulator shuts down under a running job
         self._wake = asyncio.Event()  # replaced after each set: followers wait on the current one
+        self._waiting = 0  # followers blocked on `_wake` right now
         self._builder = EventBuilder() if streamed else EventCounter()
 
     @property
@@ -72,8 +73,9 @@ class Run:
             self.state.store.save(StoredResponse(self.id, self.response, self.turn.input_items, self.streamed))
 
     def _notify(self) -> None:
-        self._wake.set()
-        self._wake = asyncio.Event()
+        if self._waiting:  # an unpaced answer emits all its events before any follower runs: no Event each
+            self._wake.set()
+            self._wake = asyncio.Event()
 
     def _emit(self, event: dict[str, Any]) -> None:
         if self.fail_after is not None and self.emitted >= self.fail_after and event["type"] not in TERMINAL_TYPES:
@@ -185,7 +187,11 @@ class Run:
         index = max(after + 1, 0)
         while True:
             if len(self.events) <= index and not self.finished.is_set():
-                await self._wake.wait()
+                self._waiting += 1
+                try:
+                    await self._wake.wait()
+                finally:
+                    self._waiting -= 1
             if index < len(self.events):
                 batch = self.events[index:]
                 index += len(batch)

@@ -12,7 +12,8 @@ nor the MCP client shares a GIL with it; the bridge runs as a subprocess (stdio,
    MCP client receiving it as a progress notification (the emulator process timestamps each delta frame
    by wrapping its SSE encoder and appends the CLOCK_MONOTONIC time to a file; the clock is shared by all
    processes of the machine).
-3. 256 concurrent `create_response` calls over HTTP: errors and throughput, vs 256 concurrent direct calls.
+3. 256 concurrent `create_response` calls over HTTP: errors and throughput, vs 256 concurrent direct calls
+   (plain, and background+stream like the bridge), with the CPU seconds each process spent on the burst.
 """
 
 from __future__ import annotations
@@ -132,43 +133,59 @@ async def bench_session(session: ClientSession, rounds: int, stamps: Stamps) -> 
     return await timed(rounds, create), await first_delta_lags(session, rounds, stamps)
 
 
-async def concurrent(url: str, sdk: openai.AsyncOpenAI, count: int) -> tuple[str, str]:
+def cpu_seconds(pid: int) -> float:
+    """user + system CPU time of a process so far (Linux /proc)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def burst(name: str, count: int, call: Callable[[], Awaitable[bool]], pids: list[int]) -> str:
+    """`count` concurrent calls: errors, wall time, calls/s and CPU seconds of client, bridge, emulator."""
     errors = 0
-    async with streamable_http_client(url) as (read, write), ClientSession(read, write) as session:
-        await session.initialize()
 
-        async def one() -> None:
-            nonlocal errors
-            try:
-                result = await session.call_tool("create_response", {"input": "Hello there"})
-                errors += bool(result.is_error)
-            except Exception:  # noqa: BLE001 - counted
-                errors += 1
-
-        start = time.perf_counter()
-        async with anyio.create_task_group() as tg:
-            for _ in range(count):
-                tg.start_soon(one)
-        mcp_elapsed = time.perf_counter() - start
-
-    direct_errors = 0
-
-    async def direct() -> None:
-        nonlocal direct_errors
+    async def one() -> None:
+        nonlocal errors
         try:
-            await sdk.responses.create(model="gpt-4o", input="Hello there")
-        except openai.APIError:
-            direct_errors += 1
+            errors += not await call()
+        except Exception:  # noqa: BLE001 - counted
+            errors += 1
 
+    cpu_before = [cpu_seconds(pid) for pid in pids]
     start = time.perf_counter()
     async with anyio.create_task_group() as tg:
         for _ in range(count):
-            tg.start_soon(direct)
-    direct_elapsed = time.perf_counter() - start
-    return (
-        f"| MCP over HTTP | {count} | {errors} | {mcp_elapsed:.2f} | {count / mcp_elapsed:.0f} |",
-        f"| direct SDK | {count} | {direct_errors} | {direct_elapsed:.2f} | {count / direct_elapsed:.0f} |",
-    )
+            tg.start_soon(one)
+    elapsed = time.perf_counter() - start
+    cpu = " / ".join(f"{cpu_seconds(pid) - before:.1f}" for pid, before in zip(pids, cpu_before))
+    return f"| {name} | {count} | {errors} | {elapsed:.2f} | {count / elapsed:.0f} | {cpu} |"
+
+
+async def concurrent(url: str, sdk: openai.AsyncOpenAI, count: int, bridge_pid: int, emulator_pid: int) -> list[str]:
+    pids = [os.getpid(), bridge_pid, emulator_pid]
+    rows = []
+    async with streamable_http_client(url) as (read, write), ClientSession(read, write) as session:
+        await session.initialize()
+
+        async def mcp_create() -> bool:
+            return not (await session.call_tool("create_response", {"input": "Hello there"})).is_error
+
+        rows.append(await burst("MCP create_response over HTTP", count, mcp_create, pids))
+
+    async def direct_plain() -> bool:
+        await sdk.responses.create(model="gpt-4o", input="Hello there")
+        return True
+
+    async def direct_background_stream() -> bool:
+        stream = await sdk.responses.create(model="gpt-4o", input="Hello there", background=True, stream=True)
+        async with stream:
+            async for _ in stream:
+                pass
+        return True
+
+    rows.append(await burst("direct SDK create", count, direct_plain, pids))
+    rows.append(await burst("direct SDK background+stream", count, direct_background_stream, pids))
+    return rows
 
 
 async def main(rounds: int, count: int) -> None:
@@ -214,7 +231,7 @@ async def main(rounds: int, count: int) -> None:
             async with streamable_http_client(url) as (read, write), ClientSession(read, write) as session:
                 await session.initialize()
                 http_times, http_lags = await bench_session(session, rounds, stamps)
-            burst = await concurrent(url, sdk, count)
+            bursts = await concurrent(url, sdk, count, server.pid, emulator.pid)
         finally:
             server.terminate()
             server.wait(10)
@@ -233,8 +250,9 @@ async def main(rounds: int, count: int) -> None:
     for name, lags in (("direct SDK stream (reference)", direct_lags), ("MCP stdio", stdio_lags), ("MCP HTTP", http_lags)):
         print(f"| {name} | {len(lags)} | {pct(lags, .5) * 1000:.2f} | {pct(lags, .99) * 1000:.2f} | "
               f"{statistics.mean(lags) * 1000:.2f} |")
-    print("\n| concurrent creates | calls | errors | seconds | calls/s |\n|---|---|---|---|---|")
-    print("\n".join(burst))
+    print("\n| concurrent creates | calls | errors | seconds | calls/s | CPU s: client / bridge / emulator |")
+    print("|---|---|---|---|---|---|")
+    print("\n".join(bursts))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,10 @@ Servers (each its own process, one uvicorn worker, identical settings: `UVICORN_
 - `emulator`: the real emulator app (auth on, in-memory store; SQLite for the memory run);
 - `agentserver`: Microsoft's `azure-ai-agentserver-responses` host with an echo handler (TextResponse);
   needs `pip install azure-ai-agentserver-responses` (skipped with a note when missing);
-- `bare`: a bare Starlette endpoint returning a fixed Response body / fixed SSE stream — the ceiling.
+- `bare`: a bare Starlette endpoint returning a fixed Response body / fixed SSE stream, one write per
+  event — the ceiling the issue names;
+- `bare-one-write`: the same, but the fixed SSE stream goes out as one body (the emulator writes all the
+  events it has ready in one message, so this is the like-for-like ceiling for its streams).
 
 Workload (the same for all three, from one load generator process): POST /v1/responses with
 `{"model": "gpt-4o", "input": "Hello, benchmark!"}`, as JSON (requests/s) and with `"stream": true`
@@ -44,7 +47,7 @@ UVICORN_SETTINGS: dict[str, Any] = {"loop": "asyncio", "http": "h11", "workers":
 # ---- servers ---------------------------------------------------------------------------------------------
 
 
-def _bare_app() -> Any:
+def _bare_app(one_write: bool = False) -> Any:
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import Response, StreamingResponse
@@ -62,6 +65,8 @@ def _bare_app() -> Any:
 
     async def create(request: Request) -> Response:
         body = await request.json()
+        if body.get("stream") and one_write:
+            return Response(sse_body, media_type="text/event-stream")
         if body.get("stream"):
             async def frames() -> Any:
                 for frame in sse_body.split(b"\n\n"):
@@ -100,7 +105,8 @@ def serve(kind: str, port: int, db: str | None) -> None:
     import uvicorn
 
     logging.disable(logging.WARNING)  # the agentserver host logs experimental-API warnings per request
-    app = {"bare": _bare_app, "agentserver": _agentserver_app}.get(kind, lambda: _emulator_app(db))()
+    app = {"bare": _bare_app, "bare-one-write": lambda: _bare_app(True), "agentserver": _agentserver_app}.get(
+        kind, lambda: _emulator_app(db))()
     uvicorn.run(app, host="127.0.0.1", port=port, **UVICORN_SETTINGS)
 
 
@@ -229,7 +235,9 @@ def main() -> None:
         return
     load_average = f"{os.getloadavg()[0]:.1f}"
 
-    kinds = ["emulator", "agentserver", "bare"] if _have_agentserver() else ["emulator", "bare"]
+    kinds = ["emulator", "agentserver", "bare", "bare-one-write"]
+    if not _have_agentserver():
+        kinds.remove("agentserver")
     servers = {kind: start(kind) for kind in kinds}
     rounds: dict[str, list[dict[str, float]]] = {kind: [] for kind in kinds}
     try:
@@ -268,6 +276,9 @@ def main() -> None:
           f"SSE events {emu['sse_events_ps'] / bare['sse_events_ps']:.2%}; "
           f"by server CPU per request: JSON {bare['json_cpu_us'] / emu['json_cpu_us']:.2%}, "
           f"SSE {bare['sse_cpu_us'] / emu['sse_cpu_us']:.2%}")
+    one = results["bare-one-write"]
+    print(f"emulator / bare-one-write: SSE events {emu['sse_events_ps'] / one['sse_events_ps']:.2%}; "
+          f"by server CPU per request {one['sse_cpu_us'] / emu['sse_cpu_us']:.2%}")
 
     if args.stored:
         with tempfile.TemporaryDirectory() as tmp:

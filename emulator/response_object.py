@@ -45,7 +45,7 @@ def new_response(body: Mapping[str, Any], deployment: Deployment, *, status: str
         "max_tool_calls": body.get("max_tool_calls"),
         "model": deployment.served_model,
         "output": [],
-        "parallel_tool_calls": body.get("parallel_tool_calls", True),
+        "parallel_tool_calls": body.get("parallel_tool_calls") is not False,  # null means the default (true)
         "previous_response_id": body.get("previous_response_id"),
         "prompt_cache_key": body.get("prompt_cache_key"),
         "reasoning": reasoning,

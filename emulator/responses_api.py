@@ -5,6 +5,7 @@ Paths are relative to the API prefix; emulator.app mounts them under both /opena
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from starlette.requests import Request
@@ -23,6 +24,7 @@ from emulator.state import EmulatorState
 from emulator.store import StoredResponse
 from emulator.stream_resume import parse_starting_after, resume_events
 from emulator.validation import check_create, check_schema, json_body
+from openapi import spec
 
 
 def _state(request: Request) -> EmulatorState:
@@ -82,6 +84,7 @@ async def retrieve_response(request: Request) -> Response:
     stream = request.query_params.get("stream", "false").lower()
     if stream not in ("true", "false", "1", "0"):
         raise invalid("stream", "`stream` must be true or false.", code="invalid_type")
+    _check_include(request)
     if stream in ("true", "1"):
         starting_after = parse_starting_after(request.query_params.get("starting_after"))
         record = _stored(state, response_id)
@@ -90,6 +93,22 @@ async def retrieve_response(request: Request) -> Response:
         return EventStreamResponse(events, fault=fault, headers=_served(record.response["model"]))
     response = _current(state, response_id)
     return JSONResponse(response, headers=_served(response["model"]))
+
+
+def _check_include(request: Request) -> None:
+    """`include` (sent as `include` or, by the openai SDK, `include[]`) only takes documented values."""
+    allowed = _includable()
+    for key in ("include", "include[]"):
+        for value in request.query_params.getlist(key):
+            if value not in allowed:
+                raise invalid(
+                    "include", f"Invalid value {value!r} for `include`; use one of: {', '.join(sorted(allowed))}."
+                )
+
+
+@functools.cache
+def _includable() -> frozenset[str]:
+    return frozenset(spec.schema("IncludeEnum")["enum"])
 
 
 async def delete_response(request: Request) -> Response:

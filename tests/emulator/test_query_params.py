@@ -1,0 +1,37 @@
+"""Query parameters of retrieve are checked against the documented values."""
+
+from __future__ import annotations
+
+import httpx
+import openai
+import pytest
+
+from emulator.server import EmulatorServer
+
+
+@pytest.fixture(scope="module")
+def server() -> EmulatorServer:
+    with EmulatorServer() as running:
+        yield running
+
+
+def test_retrieve_rejects_an_undocumented_include_naming_the_field(server: EmulatorServer) -> None:
+    http = httpx.Client(base_url=server.base_url, headers={"api-key": "emulator-key"})
+    rid = http.post("responses", json={"model": "gpt-4o", "input": "hi"}).json()["id"]
+    bad = http.get(f"responses/{rid}", params=[("include", "junk")])
+    assert bad.status_code == 400
+    assert bad.json()["error"]["param"] == "include"
+    assert "reasoning.encrypted_content" in bad.json()["error"]["message"]
+
+
+def test_retrieve_accepts_documented_include_from_the_sdk(server: EmulatorServer) -> None:
+    client = openai.OpenAI(base_url=server.base_url, api_key="emulator-key")
+    created = client.responses.create(model="gpt-4o", input="hi")
+    again = client.responses.retrieve(created.id, include=["reasoning.encrypted_content"])
+    assert again.id == created.id
+
+
+def test_null_parallel_tool_calls_reads_as_the_default(server: EmulatorServer) -> None:
+    http = httpx.Client(base_url=server.base_url, headers={"api-key": "emulator-key"})
+    body = http.post("responses", json={"model": "gpt-4o", "input": "hi", "parallel_tool_calls": None}).json()
+    assert body["parallel_tool_calls"] is True

@@ -34,7 +34,12 @@ class _LineReader:
         return self
 
     async def __anext__(self) -> str:
-        line = await self._reader.readline()
+        try:
+            line = await self._reader.readline()
+        except ValueError:
+            # Longer than LINE_LIMIT: the reader dropped it; hand on something unparsable so the SDK
+            # reports a parse error, as it does for any malformed line, and the server keeps serving.
+            return "\n"
         if not line:
             raise StopAsyncIteration
         return line.decode("utf-8", errors="replace")

@@ -4,6 +4,7 @@ else on stdout, answers in order, and a clean exit when the client closes stdin.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bridge.stdio_pipes import _LineReader
 from emulator.server import EmulatorServer
 from tests.bridge.conftest import INIT, bridge_env
 
@@ -52,3 +54,13 @@ def test_the_pipe_transport_speaks_one_message_per_line(emulator: EmulatorServer
         if server.poll() is None:
             server.kill()
             server.wait()
+
+
+@pytest.mark.anyio
+async def test_an_overlong_line_is_dropped_and_the_next_one_read() -> None:
+    reader = asyncio.StreamReader(limit=16)
+    reader.feed_data(b'{"too": "long for the limit"}\n{"id": 2}\n')
+    reader.feed_eof()
+    lines = [line async for line in _LineReader(reader)]
+    # The SDK answers the unparsable stand-in with a parse error; the next message still arrives.
+    assert lines == ["\n", '{"id": 2}\n']

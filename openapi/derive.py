@@ -10,7 +10,8 @@ Steps, in order:
 3. strip prose (``description``, ``summary``, ``title``, ``example(s)``, ``externalDocs``) and the vendor doc/SDK
    extensions (``x-oai*``, ``x-stainless*``) -- only where they are keywords, never a *property named*
    ``description`` inside a ``properties`` map (or any other map whose keys are names);
-4. repair what would make valid responses fail validation (each repair is listed in ``info.x-deviations``);
+4. repair what would make valid responses fail validation, and give every ``discriminator`` an explicit ``mapping``
+   (``openapi/discriminators.py``); each repair is listed in ``info.x-deviations``;
 5. add the Azure overlays (``openapi/overlay.py``);
 6. write sorted-key JSON with a fixed indent and a trailing newline, so the output regenerates byte-identically.
 
@@ -35,7 +36,8 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from openapi import overlay
+from openapi import discriminators, overlay
+from openapi.walk import DATA_KEYS, NAME_MAPS, objects
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_REFERENCE = PACKAGE_DIR.parent.parent / "shared" / "reference" / "openai-openapi.yaml"
@@ -68,17 +70,6 @@ NULL_IN_RESPONSES: dict[str, tuple[str, ...]] = {
 
 PROSE_KEYS = frozenset({"description", "summary", "title", "example", "examples", "externalDocs"})
 VENDOR_PREFIXES = ("x-oai", "x-stainless")
-# Keywords whose value is a map from *names* (property names, status codes, media types ...) to objects:
-# the names themselves are data and must survive stripping even when a name is "description".
-NAME_MAPS = frozenset({
-    "properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "schemas", "responses",
-    "parameters", "headers", "content", "securitySchemes", "paths", "variables", "encoding", "requestBodies",
-    "mapping", "callbacks", "links", "pathItems",
-})
-# Keywords whose value is instance data, copied verbatim.
-DATA_KEYS = frozenset({"default", "const", "enum"})
-
-
 def is_prose_key(key: str) -> bool:
     return key in PROSE_KEYS or key.startswith(VENDOR_PREFIXES)
 
@@ -156,17 +147,11 @@ def closure(reference: dict[str, Any], roots: Any) -> tuple[dict[str, dict[str, 
     return components, sorted(dangling)
 
 
-def reject_nullable(node: Any, where: str = "#", names: bool = False) -> None:
+def reject_nullable(node: Any) -> None:
     """OpenAPI 3.0 ``nullable`` is ignored by 3.1 validators; fail loudly if upstream starts using it here."""
-    if isinstance(node, dict):
-        if not names and "nullable" in node:
-            raise ValueError(f"'nullable' at {where}: rewrite it as a null alternative in openapi/derive.py")
-        for key, value in node.items():
-            if names or key not in DATA_KEYS:
-                reject_nullable(value, f"{where}/{key}", names=not names and key in NAME_MAPS)
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            reject_nullable(item, f"{where}/{index}")
+    for pointer, found, names in objects(node):
+        if not names and "nullable" in found:
+            raise ValueError(f"'nullable' at {pointer}: rewrite it as a null alternative in openapi/derive.py")
 
 
 def fix_recursive_refs(schemas: dict[str, Any]) -> list[str]:
@@ -199,26 +184,11 @@ def drop_invalid_defaults(document: dict[str, Any]) -> list[str]:
     non-nullable schemas; OpenAPI validators reject the document). Returns the JSON pointers changed."""
     uri = "urn:responses-bridge:derive"
     registry = Registry().with_resource(uri, Resource(document, DRAFT202012))
-    found: list[tuple[dict[str, Any], str]] = []
-
-    def walk(node: Any, pointer: str, names: bool = False) -> None:
-        if isinstance(node, list):
-            for index, item in enumerate(node):
-                walk(item, f"{pointer}/{index}")
-        elif isinstance(node, dict):
-            if not names and "default" in node:
-                validator = Draft202012Validator({"$ref": f"{uri}#{pointer}"}, registry=registry)
-                if not validator.is_valid(node["default"]):
-                    found.append((node, pointer))
-            for key, value in node.items():
-                if names or key not in DATA_KEYS:
-                    escaped = key.replace("~", "~0").replace("/", "~1")
-                    walk(value, f"{pointer}/{escaped}", names=not names and key in NAME_MAPS)
-
-    walk(document, "")
+    found = [(node, pointer) for pointer, node, names in objects(document) if not names and "default" in node
+             and not Draft202012Validator({"$ref": f"{uri}{pointer}"}, registry=registry).is_valid(node["default"])]
     for node, _ in found:
         del node["default"]
-    return [f"#{pointer}" for _, pointer in found]
+    return [pointer for _, pointer in found]
 
 
 def admits_null(schema: dict[str, Any]) -> bool:
@@ -291,6 +261,15 @@ def record(deviations: list[dict[str, str]], where: list[str], change: str, why:
         deviations.append({"where": ", ".join(where), "change": change, "why": why})
 
 
+def record_discriminators(deviations: list[dict[str, str]], outcome: discriminators.Outcome) -> None:
+    record(deviations, outcome.mapped, "discriminator 'mapping' added: each member's tag constant -> the member's $ref",
+           "without a mapping OpenAPI maps a tag to the member's schema name ('Message', not 'message'), so tools "
+           "that honour it (schemathesis) reject every real body")
+    for dropped in outcome.dropped:
+        record(deviations, [dropped.pointer], f"discriminator removed: {dropped.reason}",
+               "no faithful mapping exists; a discriminator is only a hint in JSON Schema, so validation is unchanged")
+
+
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -314,7 +293,7 @@ def derive(reference_path: Path) -> dict[str, Any]:
     components = {kind: strip_prose(items, names=True) for kind, items in raw_components.items()}
     components.pop("securitySchemes", None)
 
-    reject_nullable({"paths": paths, "components": components}, names=True)
+    reject_nullable({"paths": paths, "components": components})
     record(deviations, [f"#/components/schemas/{name}" for name in fix_recursive_refs(components["schemas"])],
            "'$recursiveAnchor'/'$recursiveRef: #' replaced by a '$ref' to the component itself",
            "draft 2019-09 keywords are outside the 3.1 dialect, and '#' would be the document root")
@@ -351,6 +330,7 @@ def derive(reference_path: Path) -> dict[str, Any]:
     }
     record(deviations, drop_invalid_defaults(document), "'default' removed",
            "the default (null) is rejected by its own schema, which makes the document invalid")
+    record_discriminators(deviations, discriminators.add_mappings(document))
     overlay.apply(document)
     return document
 

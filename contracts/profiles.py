@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from contracts.target import AuthKind, Profile, Target
+from openapi.discriminators import add_mappings
 
 # Operation parameters and response headers that only Azure defines; the OpenAI profile removes them
 # from the document so that generated requests look like OpenAI ones and OpenAI answers are not judged on them.
@@ -101,64 +102,20 @@ def document_for(target: Target, *, loader: Callable[[], dict[str, Any]] = built
     rules = rules_for(target.profile)
     if target.spec_path:
         document = read_document(target.spec_path)
+        # The built-in document's generator maps its discriminators; a given one may leave them to OpenAPI's
+        # implicit schema-name rule (the Open Responses document does), which flags every real `type` tag.
+        add_mappings(document)
     elif rules.needs_spec:
         raise ProfileError(
             f"profile {rules.name!r} needs --spec PATH (e.g. the Open Responses document openresponses-openapi.json)"
         )
     else:
         document = loader()
-    add_discriminator_mappings(document)
     if rules.name == "azure-v1":
         apply_azure_limits(document)
     else:
         strip_azure(document)
     return document
-
-
-def _tag_value(document: dict[str, Any], ref: str, prop: str, depth: int = 0) -> str | None:
-    """The single `enum`/`const` value of `prop` in the component `ref` points to (through `allOf`)."""
-    if not ref.startswith("#/components/schemas/") or depth > 5:
-        return None
-    schema = document.get("components", {}).get("schemas", {}).get(ref.rsplit("/", 1)[-1], {})
-    parts = [schema, *[p for p in schema.get("allOf", []) if isinstance(p, dict)]]
-    for part in parts:
-        if "$ref" in part and part is not schema:
-            found = _tag_value(document, part["$ref"], prop, depth + 1)
-            if found:
-                return found
-        spec = part.get("properties", {}).get(prop, {})
-        if "const" in spec and isinstance(spec["const"], str):
-            return spec["const"]
-        if isinstance(spec.get("enum"), list) and len(spec["enum"]) == 1 and isinstance(spec["enum"][0], str):
-            return spec["enum"][0]
-    return None
-
-
-def add_discriminator_mappings(node: Any, document: dict[str, Any] | None = None) -> None:
-    """Give each `discriminator` without a `mapping` the one its members' tag values imply (in place).
-
-    Without `mapping`, OpenAPI maps a tag to the *schema name* (schemathesis enforces this: `"type": "message"`
-    would have to be `"Message"`); the OpenAI-derived documents mean the members' `type` constants instead.
-    """
-    document = node if document is None else document
-    if isinstance(node, list):
-        for item in node:
-            add_discriminator_mappings(item, document)
-        return
-    if not isinstance(node, dict):
-        return
-    discriminator = node.get("discriminator")
-    if isinstance(discriminator, dict) and "mapping" not in discriminator and discriminator.get("propertyName"):
-        mapping = {}
-        for member in node.get("oneOf", []) + node.get("anyOf", []):
-            ref = member.get("$ref") if isinstance(member, dict) else None
-            value = _tag_value(document, ref, discriminator["propertyName"]) if ref else None
-            if value is not None:
-                mapping.setdefault(value, ref)
-        if mapping:
-            discriminator["mapping"] = mapping
-    for value in node.values():
-        add_discriminator_mappings(value, document)
 
 
 def apply_azure_limits(document: dict[str, Any]) -> None:

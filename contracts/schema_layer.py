@@ -65,7 +65,8 @@ PASSES: tuple[tuple[tuple[str, ...], float], ...] = (
 # a request the document calls valid: cancelling a response that was not created with background=true is a 400.
 POSITIVE_ACCEPTED = ("2xx", "3xx", "401", "403", "404", "409", "429", "5xx")
 DOCUMENTED_REFUSALS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("POST", "/responses/{response_id}/cancel"): ("400",),
+    ("POST", "/responses/{response_id}/cancel"): ("400",),  # only background responses can be cancelled
+    ("GET", "/responses/{response_id}"): ("400",),  # stream=true resumes only responses created streaming
 }
 EXCERPT = 1200
 HARD_STOP_FACTOR = 2

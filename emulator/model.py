@@ -61,7 +61,10 @@ def normalize_input(raw: Any) -> list[dict[str, Any]]:
             raise invalid(f"input[{index}]", "Each input item must be an object (a message or an item).",
                           code="invalid_type")
         item = dict(entry)
-        kind = item.setdefault("type", "message")
+        if item.get("type") is None:
+            # The document allows `"type": null` on an item reference; otherwise an untyped item is a message.
+            item["type"] = "item_reference" if "id" in item and "role" not in item else "message"
+        kind = item["type"]
         if kind == "message":
             item = _normalize_message(item, index)
         elif kind == "function_call_output":

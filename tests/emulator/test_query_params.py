@@ -35,3 +35,18 @@ def test_null_parallel_tool_calls_reads_as_the_default(server: EmulatorServer) -
     http = httpx.Client(base_url=server.base_url, headers={"api-key": "emulator-key"})
     body = http.post("responses", json={"model": "gpt-4o", "input": "hi", "parallel_tool_calls": None}).json()
     assert body["parallel_tool_calls"] is True
+
+
+def test_untyped_input_items_are_read_as_documented(server: EmulatorServer) -> None:
+    http = httpx.Client(base_url=server.base_url, headers={"api-key": "emulator-key"})
+    first = http.post("responses", json={"model": "gpt-4o", "input": "remember zebra"}).json()
+    item_id = first["output"][0]["id"]
+    # `type: null` with only an id is an item reference (the document allows null there).
+    chained = http.post("responses", json={
+        "model": "gpt-4o", "previous_response_id": first["id"],
+        "input": [{"type": None, "id": item_id}, {"role": "user", "content": "and now?"}],
+    })
+    assert chained.status_code == 200, chained.text
+    unknown = http.post("responses", json={"model": "gpt-4o", "input": [{"type": None, "id": "msg_nope"}]})
+    assert unknown.status_code == 400
+    assert unknown.json()["error"]["param"].startswith("input")

@@ -1,6 +1,7 @@
 """Emulator benchmark: throughput of one uvicorn worker, side by side with two reference servers.
 
     .venv/bin/python benchmarks/bench_emulator.py [--seconds 5] [--rounds 3] [--connections 16] [--stored 100000]
+    .venv/bin/python benchmarks/bench_emulator.py in-process [--creates 1500]
 
 Servers (each its own process, one uvicorn worker, identical settings: `UVICORN_SETTINGS`):
 - `emulator`: the real emulator app (auth on, in-memory store; SQLite for the memory run);
@@ -20,6 +21,9 @@ every server alike; the table shows each server's median over the rounds. `CPU u
 process's user+system CPU time per answered request (from /proc), which the load of other processes on a
 shared machine disturbs less than throughput. Memory: RSS of the emulator process with `--stored`
 responses created over HTTP into SQLite (`--db`).
+
+`in-process` calls the emulator's ASGI app directly (no socket, no HTTP parsing) and prints its CPU time per
+create, JSON and streamed (best of 5 batches): the emulator's own cost, without uvicorn's.
 """
 
 from __future__ import annotations
@@ -207,6 +211,49 @@ def load(pid: int, port: int, body: dict[str, Any], seconds: float, connections:
     return {**rates, "cpu_us": used / counts["requests"] * 1e6 if counts["requests"] else float("nan")}
 
 
+# ---- in process -------------------------------------------------------------------------------------------
+
+
+async def _asgi_create(app: Any, body: bytes) -> None:
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+        "path": "/v1/responses", "raw_path": b"/v1/responses", "query_string": b"", "root_path": "",
+        "headers": [(b"host", b"127.0.0.1"), (b"content-type", b"application/json"), (b"api-key", KEY.encode()),
+                    (b"content-length", str(len(body)).encode())],
+        "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 2),
+    }
+    delivered = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal delivered
+        if delivered:
+            await asyncio.Event().wait()  # no disconnect: the response finishes first
+        delivered = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        pass
+
+    await app(scope, receive, send)
+
+
+async def _in_process(creates: int) -> None:
+    app = _emulator_app(None)
+    async with app.router.lifespan_context(app):
+        for name, body in (("JSON", BODY), ("streamed", {**BODY, "stream": True})):
+            payload = json.dumps(body).encode()
+            for _ in range(200):
+                await _asgi_create(app, payload)
+            batches = []
+            for _ in range(5):
+                cpu = time.process_time()
+                for _ in range(creates):
+                    await _asgi_create(app, payload)
+                batches.append((time.process_time() - cpu) / creates * 1e6)
+            print(f"{name} create, in process: {min(batches):.0f} us CPU (batches: "
+                  + ", ".join(f"{b:.0f}" for b in batches) + ")")
+
+
 # ---- main -------------------------------------------------------------------------------------------------
 
 
@@ -225,6 +272,8 @@ def main() -> None:
     srv.add_argument("--kind", required=True)
     srv.add_argument("--port", type=int, required=True)
     srv.add_argument("--db")
+    inproc = sub.add_parser("in-process")
+    inproc.add_argument("--creates", type=int, default=1500)
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
@@ -233,14 +282,26 @@ def main() -> None:
     if args.command == "serve":
         serve(args.kind, args.port, args.db)
         return
+    if args.command == "in-process":
+        asyncio.run(_in_process(args.creates))
+        return
     load_average = f"{os.getloadavg()[0]:.1f}"
+    if args.rounds > 0:
+        compare(args, load_average)
+    if args.stored:
+        measure_memory(args.stored, args.connections)
 
+
+def compare(args: argparse.Namespace, load_average: str) -> None:
+    """The side-by-side table (see the module docstring)."""
     kinds = ["emulator", "agentserver", "bare", "bare-one-write"]
     if not _have_agentserver():
         kinds.remove("agentserver")
-    servers = {kind: start(kind) for kind in kinds}
+    servers: dict[str, tuple[subprocess.Popen[bytes], int]] = {}
     rounds: dict[str, list[dict[str, float]]] = {kind: [] for kind in kinds}
     try:
+        for kind in kinds:
+            servers[kind] = start(kind)
         for kind, (process, port) in servers.items():  # warm-up (imports, schema validators, first requests)
             load(process.pid, port, BODY, 1.0, args.connections)
             load(process.pid, port, {**BODY, "stream": True}, 1.0, args.connections)
@@ -280,22 +341,25 @@ def main() -> None:
     print(f"emulator / bare-one-write: SSE events {emu['sse_events_ps'] / one['sse_events_ps']:.2%}; "
           f"by server CPU per request {one['sse_cpu_us'] / emu['sse_cpu_us']:.2%}")
 
-    if args.stored:
-        with tempfile.TemporaryDirectory() as tmp:
-            db = os.path.join(tmp, "bench.db")
-            process, port = start("emulator", db)
-            try:
-                before = rss_mib(process.pid)
-                started = time.monotonic()
-                asyncio.run(_fill(port, args.stored, args.connections))
-                took = time.monotonic() - started
-                after = rss_mib(process.pid)
-                size = os.path.getsize(db) / 2**20
-                print(f"\nmemory: {args.stored} stored responses in SQLite: RSS {before:.0f} MiB -> {after:.0f} MiB, "
-                      f"db {size:.0f} MiB, filled over HTTP in {took:.0f} s ({args.stored / took:.0f}/s)")
-            finally:
-                process.terminate()
-                process.wait()
+
+
+def measure_memory(stored: int, connections: int) -> None:
+    """RSS of an emulator with `stored` responses created over HTTP into SQLite."""
+    with tempfile.TemporaryDirectory() as tmp:
+        db = os.path.join(tmp, "bench.db")
+        process, port = start("emulator", db)
+        try:
+            before = rss_mib(process.pid)
+            started = time.monotonic()
+            asyncio.run(_fill(port, stored, connections))
+            took = time.monotonic() - started
+            after = rss_mib(process.pid)
+            size = os.path.getsize(db) / 2**20
+            print(f"\nmemory: {stored} stored responses in SQLite: RSS {before:.0f} MiB -> {after:.0f} MiB, "
+                  f"db {size:.0f} MiB, filled over HTTP in {took:.0f} s ({stored / took:.0f}/s)")
+        finally:
+            process.terminate()
+            process.wait()
 
 
 async def _fill(port: int, total: int, connections: int) -> None:

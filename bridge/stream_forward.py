@@ -164,7 +164,7 @@ async def _handle(event: Any, report: Report, state: StreamState) -> None:
     if kind == "response.output_text.delta":
         delta = str(event.get("delta", ""))
         state.text.append(delta)
-        await report(progress, delta)
+        await _report_whole(report, progress, delta)
     elif kind == "error":
         raise UpstreamError(
             f"The stream reported an error: {event.get('code') or 'error'}: "
@@ -172,9 +172,16 @@ async def _handle(event: Any, report: Report, state: StreamState) -> None:
             state.response_id,
         )
     elif kind in SUMMARISED_EVENTS or kind in TERMINAL_EVENTS:
-        await report(progress, summarise(event))
+        await _report_whole(report, progress, summarise(event))
     if kind in TERMINAL_EVENTS and isinstance(response, dict):
         state.final = response_of(response)
+
+
+async def _report_whole(report: Report, progress: float, message: str) -> None:
+    """Send one notification even if the time budget or a cancel strikes meanwhile: the event is already counted
+    in the state (text, last sequence number), so a half-sent one would be missing from the progress stream."""
+    with anyio.CancelScope(shield=True):
+        await report(progress, message)
 
 
 def _cause(cause: BaseException | str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import copy
 from typing import Any
 
@@ -15,7 +17,8 @@ from contracts.target import Target
 from tests.contracts.loopback import serve
 from tests.contracts.toy_endpoint import KEY, create_app
 
-OPEN_RESPONSES_SPEC = "/work/shared/reference/openresponses-openapi.json"
+# ../shared beside the repository, as CI lays it out.
+OPEN_RESPONSES_SPEC = str(Path(__file__).resolve().parents[3] / "shared" / "reference" / "openresponses-openapi.json")
 # One fuzzing pass: the cheapest way to send a few generated bodies to POST /responses.
 FUZZ_ONLY = ((("fuzzing",), 1.0),)
 

@@ -11,6 +11,8 @@ import sys
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
+
 from bridge.settings import ConfigurationError, Settings
 
 if TYPE_CHECKING:
@@ -55,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args)
     except ConfigurationError as exc:
         print(f"responses-bridge: {exc}", file=sys.stderr)
+        return 2
+    except ValidationError as exc:  # a malformed environment variable (settings validation)
+        details = "; ".join(str(error["msg"]) for error in exc.errors())
+        print(f"responses-bridge: configuration error: {details}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -9,6 +9,7 @@ token (RESPONSES_BRIDGE_HTTP_TOKEN) is required; it is compared in constant time
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import socket
 
 from mcp.server.mcpserver import MCPServer
@@ -22,7 +23,13 @@ MCP_PATH = "/mcp"
 
 
 def is_loopback(host: str) -> bool:
-    return host in LOOPBACK_HOSTS or host.startswith("127.")
+    """A loopback IP literal, or the name `localhost`; a DNS name like `127.example.com` is not loopback."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def security_settings(host: str, extra_hosts: list[str] | tuple[str, ...] = ()) -> TransportSecuritySettings:

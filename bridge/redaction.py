@@ -24,9 +24,9 @@ _PATTERNS = (
     # Authorization / api-key / Ocp-Apim-Subscription-Key header values, in `Name: value` or JSON/dict form.
     re.compile(
         r"""(?i)(["']?(?:authorization|api[-_]key|ocp-apim-subscription-key|x-api-key)["']?\s*[:=]\s*["']?)"""
-        r"""(?:bearer\s+)?[^\s"',;}]+"""
+        r"""(?:(?:bearer|basic|digest|token)\s+)?[^\s"',;}]+"""
     ),
-    re.compile(r"(?i)(\bbearer\s+)[A-Za-z0-9._~+/=-]+"),
+    re.compile(r"(?i)(\b(?:bearer|basic)\s+)[A-Za-z0-9._~+/=-]+"),
     # A JWT (an Entra access token) anywhere.
     re.compile(r"()\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"),
 )

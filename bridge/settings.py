@@ -84,6 +84,11 @@ class Settings(BaseSettings):
     @field_validator("responses_bridge_allowed_roots", mode="after")
     @classmethod
     def _resolve_roots(cls, value: list[Path]) -> list[Path]:
+        if not value:
+            raise ValueError(
+                "RESPONSES_BRIDGE_ALLOWED_ROOTS names no folder; set it to one or more folders separated by "
+                f"{os.pathsep!r}, or unset it to allow the working directory"
+            )
         return [path.expanduser().resolve() for path in value]
 
     # Short aliases used throughout the bridge.

@@ -44,7 +44,8 @@ class UpstreamError(Exception):
 
 def describe(exc: BaseException, response_id: str | None = None) -> str:
     """One paragraph saying what failed upstream and what to do about it: the endpoint's own message
-    shortened to `DETAIL_LIMIT` characters, credentials masked."""
+    shortened to `DETAIL_LIMIT` characters, credentials masked (before cutting: a key split by the cut would no
+    longer be recognised)."""
     return redact(_describe(exc, response_id))
 
 
@@ -70,10 +71,10 @@ def _describe(exc: BaseException, response_id: str | None) -> str:
     if isinstance(exc, openai.APITimeoutError):
         return f"The endpoint did not answer in time{suffix}; try again, or run the request with background=true."
     if isinstance(exc, openai.APIConnectionError):
-        return f"Could not reach the endpoint{suffix}: {shorten(str(exc), DETAIL_LIMIT)}. Check AZURE_OPENAI_ENDPOINT / OPENAI_BASE_URL."
+        return f"Could not reach the endpoint{suffix}: {shorten(redact(str(exc)), DETAIL_LIMIT)}. Check AZURE_OPENAI_ENDPOINT / OPENAI_BASE_URL."
     if isinstance(exc, UpstreamError):
         return str(exc)
-    return f"{type(exc).__name__}: {shorten(str(exc), DETAIL_LIMIT)}{suffix}"
+    return f"{type(exc).__name__}: {shorten(redact(str(exc)), DETAIL_LIMIT)}{suffix}"
 
 
 def _upstream_detail(exc: openai.APIStatusError) -> str:
@@ -83,14 +84,14 @@ def _upstream_detail(exc: openai.APIStatusError) -> str:
         error = body.get("error", body)
         if isinstance(error, dict):
             # Only the message is cut: param and code stay, they name the field to fix.
-            parts = [shorten(str(error.get("message") or "").strip(), DETAIL_LIMIT)]
+            parts = [shorten(redact(str(error.get("message") or "").strip()), DETAIL_LIMIT)]
             for key in ("param", "code"):
                 if error.get(key):
                     parts.append(f"{key}={error[key]}")
             text = "; ".join(part for part in parts if part)
             if text:
                 return text
-    return shorten(exc.message, DETAIL_LIMIT)
+    return shorten(redact(exc.message), DETAIL_LIMIT)
 
 
 def error_result(message: str, response_id: str | None = None) -> CallToolResult:

@@ -107,3 +107,29 @@ def test_unreachable_endpoint_is_explained() -> None:
     request = httpx2.Request("POST", "http://127.0.0.1:9/openai/v1/responses")
     text = describe(openai.APIConnectionError(request=request), "resp_1")
     assert "AZURE_OPENAI_ENDPOINT" in text and "resp_1" in text
+
+
+def test_empty_allowed_roots_is_a_configuration_error_naming_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("RESPONSES_BRIDGE_ALLOWED_ROOTS", ":")
+    with pytest.raises(ValueError, match="RESPONSES_BRIDGE_ALLOWED_ROOTS"):
+        Settings()
+    done = subprocess.run(
+        [sys.executable, "-m", "bridge.cli", "--emulator"], capture_output=True, text=True, timeout=60,
+        env={**__import__("os").environ, "RESPONSES_BRIDGE_ALLOWED_ROOTS": ":"}, stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 2
+    assert "RESPONSES_BRIDGE_ALLOWED_ROOTS" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [("127.0.0.1", True), ("127.5.6.7", True), ("::1", True), ("[::1]", True), ("localhost", True),
+     ("127.attacker.example", False), ("127.0.0.1.nip.io", False), ("0.0.0.0", False), ("10.0.0.1", False)],
+)
+def test_only_loopback_addresses_skip_the_http_token(host: str, loopback: bool) -> None:
+    from bridge.http_app import is_loopback
+
+    assert is_loopback(host) is loopback

@@ -84,3 +84,18 @@ def test_log_records_are_masked(configured_key: str, caplog: pytest.LogCaptureFi
 def test_redact_leaves_ordinary_text_alone() -> None:
     text = "The response resp_123 completed; 42 tokens, model gpt-4o, key points: none."
     assert redact(text) == text
+
+
+def test_a_key_cut_in_half_by_the_length_limit_is_still_masked(configured_key: str) -> None:
+    # The key straddles the cut: masking must happen before shortening, or its first half would survive.
+    text = describe(status_error(400, "x" * (DETAIL_LIMIT - 16) + " " + configured_key))
+    assert configured_key[:8] not in text
+    assert "***" in text
+
+
+@pytest.mark.parametrize(
+    "leaky",
+    ["Authorization: Basic dXNlcjpwYXNzd29yZA==", "authorization=Basic dXNlcjpwYXNzd29yZA==", "proxy said basic dXNlcjpwYXNzd29yZA=="],
+)
+def test_basic_credentials_are_masked(leaky: str) -> None:
+    assert "dXNlcjpwYXNzd29yZA" not in redact(leaky)

@@ -6,6 +6,7 @@ The header-form checks use GET of an unknown response id: free of tokens, and an
 
 from __future__ import annotations
 
+from contracts.http_session import ApiResponse
 from contracts.results import NotApplicable
 from contracts.scenarios.calls import body
 from contracts.scenarios.expect import error_body, fail
@@ -43,7 +44,8 @@ def api_key_header(ctx: ScenarioContext) -> str:
     resp = ctx.session.get(PROBE, auth={"api-key": _key(ctx)})
     if resp.status in (401, 403):
         raise fail(f"a valid key in the api-key header was refused with HTTP {resp.status}", resp)
-    return f"accepted (HTTP {resp.status} for an unknown id)"
+    _accepted(resp, "a valid key in the api-key header")
+    return "accepted (404 with the documented body for an unknown id)"
 
 
 @scenario("auth.bearer", "Authorization: Bearer works",
@@ -56,4 +58,10 @@ def bearer(ctx: ScenarioContext) -> str:
     resp = ctx.session.get(PROBE, auth={"Authorization": f"Bearer {token}"})
     if resp.status in (401, 403):
         raise fail(f"a valid credential as Bearer was refused with HTTP {resp.status}", resp)
-    return f"accepted (HTTP {resp.status} for an unknown id)"
+    _accepted(resp, "a valid credential as Bearer")
+    return "accepted (404 with the documented body for an unknown id)"
+
+
+def _accepted(resp: ApiResponse, what: str) -> None:
+    """Past auth, retrieving an unknown id is a documented 404 — not a 5xx or an undocumented answer."""
+    error_body(resp, f"{what}, retrieving an unknown response id", status=404)

@@ -102,6 +102,11 @@ def keep_deleted_alive(ex: Exchange) -> None:
         ex.status, ex.json = 200, seen[rid]
 
 
+def server_error_on_unknown_id(ex: Exchange) -> None:
+    if ex.method == "GET" and ex.path.startswith("/responses/") and ex.status == 404:
+        ex.status, ex.json = 500, {"error": {"code": "server_error", "message": "boom"}}
+
+
 def cancel_twice_fails(ex: Exchange) -> None:
     if ex.method == "POST" and ex.path.endswith("/cancel") and ex.status == 200:
         done: set[str] = ex.state.setdefault("cancelled", set())
@@ -241,6 +246,8 @@ MUTANTS: tuple[Mutant, ...] = (
            ("chaining.unknown-previous-id",), response=vague_errors),
     Mutant("retrieve-after-delete", "a deleted response is gone (404)", "lifecycle.delete", ("lifecycle.delete",),
            response=keep_deleted_alive),
+    Mutant("authorized-unknown-id-500", "past auth, an unknown id is a documented 404", "auth.api-key-header",
+           ("auth.api-key-header", "auth.bearer"), response=server_error_on_unknown_id),
     Mutant("store-false-retrievable", "store=false responses are not stored", "lifecycle.store-false",
            ("lifecycle.store-false",), request=drop_field("store", lambda b: not b.get("background"))),
     Mutant("background-store-false-accepted", "background requires store=true", "background.store-false-rejected",

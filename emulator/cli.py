@@ -10,6 +10,7 @@ from openapi.catalog import is_region_supported
 
 from emulator.app import create_app
 from emulator.config import EmulatorConfig
+from emulator.model import METADATA_LIMITS
 from emulator.faults import parse_fault
 
 
@@ -65,6 +66,10 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
             parse_fault(args.fault)
         except ValueError as exc:
             raise SystemExit(f"--fault: {exc}") from None
+    if not 0 <= args.min_words <= METADATA_LIMITS["emulator_words"]:
+        raise SystemExit(f"--min-words: must be between 0 and {METADATA_LIMITS['emulator_words']}")
+    if not 0 <= args.delay_ms <= METADATA_LIMITS["emulator_delay_ms"]:
+        raise SystemExit(f"--delay-ms: must be between 0 and {METADATA_LIMITS['emulator_delay_ms']}")
     if not is_region_supported(args.region, args.snapshot):
         raise SystemExit(f"--region: {args.region!r} is not a documented region of snapshot {args.snapshot}")
     config = EmulatorConfig(

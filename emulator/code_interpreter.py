@@ -148,16 +148,21 @@ def _side(side: str) -> tuple[Fraction, Fraction, str | None] | None:
     return coef, const, name
 
 
+MAX_EXPRESSION = 200
+
+
 def _arithmetic(text: str) -> CodeRun | None:
     for candidate in _ARITHMETIC.findall(text):
         expr = candidate.strip().rstrip(".").replace("^", "**").replace("×", "*").replace("÷", "/")
         if not re.search(r"\d", expr) or not re.search(r"\d\s*[-+*/%]", expr):
             continue
+        if len(expr) > MAX_EXPRESSION:
+            continue  # nothing a math tutor is asked; deep nesting would exhaust the parser's recursion
         try:
             value = _evaluate(ast.parse(expr, mode="eval").body)
-        except (SyntaxError, ValueError, ZeroDivisionError, OverflowError):
+            shown = _show(value)
+        except (SyntaxError, ValueError, ZeroDivisionError, OverflowError, RecursionError, MemoryError):
             continue
-        shown = _show(value)
         return CodeRun(f"result = {expr}\nprint(result)\n", f"{shown}\n", f"{expr} = {shown}.", True)
     return None
 

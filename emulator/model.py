@@ -176,14 +176,22 @@ def _compact_threshold(body: Mapping[str, Any], state: EmulatorState) -> int | N
     return None
 
 
+# Upper bounds of the pacing knobs: one hour of delay, 100,000 words (beyond that a request would stall the server).
+METADATA_LIMITS = {"emulator_delay_ms": 3_600_000, "emulator_queue_ms": 3_600_000, "emulator_words": 100_000}
+
+
 def _metadata_int(body: Mapping[str, Any], key: str) -> int | None:
     value = (body.get("metadata") or {}).get(key)
     if value is None:
         return None
+    limit = METADATA_LIMITS.get(key, 1_000_000)
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise invalid(f"metadata.{key}", f"metadata `{key}` must be a whole number as a string.") from None
+    if not 0 <= number <= limit:
+        raise invalid(f"metadata.{key}", f"metadata `{key}` must be between 0 and {limit}.")
+    return number
 
 
 def requested_delay(body: Mapping[str, Any], state: EmulatorState) -> float:

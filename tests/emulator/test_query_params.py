@@ -50,3 +50,23 @@ def test_untyped_input_items_are_read_as_documented(server: EmulatorServer) -> N
     unknown = http.post("responses", json={"model": "gpt-4o", "input": [{"type": None, "id": "msg_nope"}]})
     assert unknown.status_code == 400
     assert unknown.json()["error"]["param"].startswith("input")
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("emulator_words", "99999999999"), ("emulator_delay_ms", "1" + "0" * 400), ("emulator_queue_ms", "-5")],
+)
+def test_pacing_metadata_out_of_range_is_a_400_not_a_stall(server: EmulatorServer, key: str, value: str) -> None:
+    http = httpx.Client(base_url=server.base_url, headers={"api-key": "emulator-key"}, timeout=10)
+    answer = http.post("responses", json={"model": "gpt-4o", "input": "x", "background": True, "metadata": {key: value}})
+    assert answer.status_code == 400
+    assert answer.json()["error"]["param"] == f"metadata.{key}"
+
+
+@pytest.mark.parametrize("prompt", ["Compute " + "-" * 5000 + "1+1", "Compute 999998^64 / 7"])
+def test_code_interpreter_survives_arithmetic_it_cannot_evaluate(server: EmulatorServer, prompt: str) -> None:
+    http = httpx.Client(base_url=server.base_url, headers={"api-key": "emulator-key"}, timeout=10)
+    tools = [{"type": "code_interpreter", "container": {"type": "auto"}}]
+    answer = http.post("responses", json={"model": "gpt-4o", "input": prompt, "tools": tools})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["status"] == "completed"

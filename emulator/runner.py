@@ -113,11 +113,15 @@ class Run:
             terminal = "response.incomplete" if self.response["status"] == "incomplete" else "response.completed"
             self._emit(b.lifecycle(terminal, self.response))
         except asyncio.CancelledError:
-            if self.interrupted:
+            if self.interrupted and self.streamed:
+                # A replay after the restart must still end: `error`, then `response.failed`.
+                self._fail(INTERRUPTED_ERROR["code"], INTERRUPTED_ERROR["message"])
+            elif self.interrupted:
                 self.response.update(status="failed", error=dict(INTERRUPTED_ERROR))
+                self.save()
             else:
                 self.response["status"] = "cancelled"
-            self.save()
+                self.save()
         except InjectedFailure:
             self._fail(self.fail_code, "The response failed (injected fault fail_after).")
         except Exception as exc:  # a bug must still end the stream properly

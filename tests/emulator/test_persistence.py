@@ -73,3 +73,25 @@ def test_recover_marks_jobs_found_running_failed_and_ends_their_stream(tmp_path:
     assert events[-1]["sequence_number"] == 1
     assert reopened.recover() == []
     reopened.close()
+
+
+def test_a_stream_interrupted_by_shutdown_replays_to_a_terminal_event(tmp_path: Path, recorded: Recorder) -> None:
+    db = str(tmp_path / "shutdown.db")
+    with EmulatorServer(EmulatorConfig(db_path=db)) as first:
+        client = make_client(first, recorded)
+        stream = client.responses.create(
+            model="gpt-4o", input="Write me a very long story.", background=True, stream=True,
+            metadata={"emulator_delay_ms": "50"},
+        )
+        seen = []
+        for event in stream:
+            seen.append(event)
+            if event.type == "response.output_text.delta" and len(seen) >= 6:
+                break
+        response_id = seen[0].response.id
+        stream.close()
+    with EmulatorServer(EmulatorConfig(db_path=db)) as second:
+        client = make_client(second, recorded)
+        assert client.responses.retrieve(response_id).status == "failed"
+        replay = [e.type for e in client.responses.retrieve(response_id, stream=True, starting_after=3)]
+    assert replay[-2:] == ["error", "response.failed"]

@@ -27,16 +27,11 @@ from bridge.http_app import build_http_app
 from bridge.server import build_server
 from bridge.settings import Settings
 from bridge.stream_forward import SUMMARY_PREFIX
+# The function tool of the docs' function-calling example, as the contract suite ships it.
+from contracts.scenarios.tools import WEATHER_TOOL
 from emulator.config import EmulatorConfig
 from emulator.server import EmulatorServer, free_port
 
-# The function tool of the docs' function-calling example, as written there.
-WEATHER_TOOL = {
-    "type": "function",
-    "name": "get_weather",
-    "description": "Get weather for a location",
-    "parameters": {"type": "object", "properties": {"location": {"type": "string"}}, "required": ["location"]},
-}
 
 # A raw JSON-RPC initialize request, for tests that speak the wire without the mcp client.
 INIT = {

@@ -12,20 +12,12 @@ from PIL import Image
 
 from emulator.server import EmulatorServer
 
+from contracts.scenarios.tools import WEATHER_TOOL  # the docs' function-calling example
+
 from .conftest import Recorder, make_client
 
 pytestmark = pytest.mark.timeout(60)
 
-WEATHER_TOOL = {
-    "type": "function",
-    "name": "get_weather",
-    "description": "Get weather for a location",
-    "parameters": {
-        "type": "object",
-        "properties": {"location": {"type": "string"}},
-        "required": ["location"],
-    },
-}
 MCP_TOOL = {
     "type": "mcp",
     "server_label": "github",

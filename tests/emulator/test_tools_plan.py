@@ -17,17 +17,13 @@ from PIL import Image
 from emulator.config import EmulatorConfig
 from emulator.errors import EmulatorError
 from emulator.file_store import FileStore
+from contracts.scenarios.tools import WEATHER_TOOL
 from emulator.reasoning import is_reasoning_model
 from emulator.sealing import Sealer
 from emulator.tool_plan import ToolPlan, plan_tools
 
 SEALER = Sealer("test-secret")
-WEATHER = {
-    "type": "function",
-    "name": "get_weather",
-    "description": "Get weather for a location",
-    "parameters": {"type": "object", "properties": {"location": {"type": "string"}}, "required": ["location"]},
-}
+WEATHER = WEATHER_TOOL  # the docs' function-calling example
 STOCKS = {
     "type": "function",
     "name": "get_stock_price",

@@ -77,8 +77,76 @@ def test_symlink_escape_is_refused(root: Path, outside: Path) -> None:
     link.symlink_to(outside)
     with pytest.raises(ToolInputError) as err:
         read_local_file("docs/innocent.txt", settings_for(root), field="attachments[0]")
-    assert "outside the allowed roots" in str(err.value)
-    assert f"resolves to {outside.resolve()}" in str(err.value)
+    message = str(err.value)
+    assert message.startswith("attachments[0]: docs/innocent.txt is outside the allowed roots")
+    assert "links to a location outside them" in message and "RESPONSES_BRIDGE_ALLOWED_ROOTS" in message
+    # The target outside the roots is never named: the model must not learn the layout out there.
+    assert str(outside.parent) not in message and "secret" not in message
+
+
+def test_dangling_symlink_out_of_the_roots_is_refused_without_naming_its_target(root: Path, tmp_path: Path) -> None:
+    (root / "docs" / "gone.txt").symlink_to(tmp_path / "elsewhere" / "private-name.txt")
+    with pytest.raises(ToolInputError) as err:
+        resolve_local_path("docs/gone.txt", settings_for(root), field="path")
+    message = str(err.value)
+    assert message.startswith("path: docs/gone.txt is outside the allowed roots")
+    assert "elsewhere" not in message and "private-name" not in message
+
+
+def test_link_then_dotdot_to_a_missing_file_names_the_file_actually_looked_for(root: Path) -> None:
+    # `deep/link/..` is `deep` lexically but `docs` physically (the OS follows the link, then `..`).
+    (root / "deep").mkdir()
+    (root / "docs" / "sub").mkdir()
+    (root / "deep" / "link").symlink_to(root / "docs" / "sub", target_is_directory=True)
+    with pytest.raises(ToolInputError) as err:
+        resolve_local_path("deep/link/../nope.pdf", settings_for(root), field="attachments[0]")
+    message = str(err.value)
+    assert message.startswith("attachments[0]: deep/link/../nope.pdf does not exist")
+    assert f"(looked for {root.resolve() / 'docs' / 'nope.pdf'})" in message
+    assert "give the path of an existing file" in message
+
+
+def test_link_then_dotdot_that_leaves_the_roots_is_an_escape_not_a_missing_file(root: Path, tmp_path: Path) -> None:
+    # Lexically `docs/nope.pdf` (inside); physically a missing file next to the outside directory.
+    outside_dir = tmp_path / "outside-dir" / "inner"
+    outside_dir.mkdir(parents=True)
+    (root / "docs" / "away").symlink_to(outside_dir, target_is_directory=True)
+    with pytest.raises(ToolInputError) as err:
+        resolve_local_path("docs/away/../nope.pdf", settings_for(root), field="path")
+    message = str(err.value)
+    assert message.startswith("path: docs/away/../nope.pdf is outside the allowed roots")
+    assert "outside-dir" not in message and "looked for" not in message
+
+
+def test_link_then_dotdot_that_comes_back_inside_is_accepted(root: Path, tmp_path: Path) -> None:
+    # Lexically `elsewhere/a.txt` (missing); physically `docs/a.txt`: the OS answer wins.
+    (root / "hop").symlink_to(root / "docs" / "sub2", target_is_directory=True)
+    (root / "docs" / "sub2").mkdir()
+    assert resolve_local_path("hop/../a.txt", settings_for(root), field="path") == (root / "docs" / "a.txt").resolve()
+
+
+def test_too_long_name_gives_the_reason_in_words_and_a_short_echo(root: Path) -> None:
+    name = "n" * 5000 + ".pdf"
+    with pytest.raises(ToolInputError) as err:
+        resolve_local_path(name, settings_for(root), field="attachments[3]")
+    message = str(err.value)
+    assert message.startswith("attachments[3]: nnnn")
+    assert "File name too long" in message and "OSError" not in message
+    assert "more characters cut" in message and len(message) < 600
+    assert "check the path" in message
+
+
+def test_not_a_directory_in_the_middle_is_said_in_words(root: Path) -> None:
+    with pytest.raises(ToolInputError, match=r"^path: docs/a.txt/x.pdf cannot be resolved \(Not a directory\)"):
+        resolve_local_path("docs/a.txt/x.pdf", settings_for(root), field="path")
+
+
+def test_a_huge_escaping_path_is_echoed_shortened(root: Path) -> None:
+    huge = "../" * 2000 + "etc/passwd"
+    with pytest.raises(ToolInputError) as err:
+        resolve_local_path(huge, settings_for(root), field="path")
+    message = str(err.value)
+    assert "outside the allowed roots" in message and "more characters cut" in message and len(message) < 800
 
 
 def test_symlinked_directory_escape_is_refused(root: Path, outside: Path) -> None:
@@ -153,7 +221,7 @@ def test_unreadable_file_is_refused(root: Path, monkeypatch: pytest.MonkeyPatch)
 
 def test_symlink_loop_is_refused(root: Path) -> None:
     (root / "loop").symlink_to(root / "loop")
-    with pytest.raises(ToolInputError, match="loop"):
+    with pytest.raises(ToolInputError, match=r"^path: loop cannot be resolved \(a symlink loop\); check the path"):
         read_local_file("loop", settings_for(root), field="path")
 
 

@@ -3,8 +3,9 @@
 An endpoint's error message may echo the request (a whole base64 PDF) or its headers; an exception's text
 may carry a header value. `redact` masks the secrets the bridge knows (the configured API key, the HTTP
 bearer token, Entra tokens as they are issued) and anything shaped like a credential (`Bearer <token>`,
-`Authorization:` / `api-key:` header values, JWTs); `shorten` keeps the start of a long text and says how
-much was cut. `install_log_redaction` applies `redact` to every log record of the process.
+`Authorization:` / `api-key:` header values - a quoted one whole, spaces included -, JWTs, OpenAI `sk-`
+keys); `shorten` keeps the start of a long text and says how much was cut. `install_log_redaction` applies
+`redact` to every log record of the process.
 """
 
 from __future__ import annotations
@@ -20,15 +21,18 @@ DEFAULT_LIMIT = 1000
 
 _known: set[str] = set()
 _lock = threading.Lock()
+_HEADER_NAME = r"""["']?(?:authorization|api[-_]key|ocp-apim-subscription-key|x-api-key)["']?\s*[:=]\s*"""
 _PATTERNS = (
-    # Authorization / api-key / Ocp-Apim-Subscription-Key header values, in `Name: value` or JSON/dict form.
-    re.compile(
-        r"""(?i)(["']?(?:authorization|api[-_]key|ocp-apim-subscription-key|x-api-key)["']?\s*[:=]\s*["']?)"""
-        r"""(?:(?:bearer|basic|digest|token)\s+)?[^\s"',;}]+"""
-    ),
+    # A quoted header value (JSON, a dict's repr) is masked whole, spaces included, up to its closing quote.
+    re.compile(rf"""(?i)({_HEADER_NAME}(["']))(?:\\.|(?!\2)[^\\\n])*(?=\2)"""),
+    # Authorization / api-key / Ocp-Apim-Subscription-Key header values, in `Name: value` or unquoted form.
+    re.compile(rf"""(?i)({_HEADER_NAME}["']?)(?:(?:bearer|basic|digest|token)\s+)?[^\s"',;}}]+"""),
     re.compile(r"(?i)(\b(?:bearer|basic)\s+)[A-Za-z0-9._~+/=-]+"),
     # A JWT (an Entra access token) anywhere.
     re.compile(r"()\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"),
+    # An OpenAI key anywhere (sk-..., sk-proj-..., sk-svcacct-...), registered or not. Real keys are long and
+    # random; 20+ characters after the prefix keeps words such as "sk-learn" readable.
+    re.compile(r"()(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{20,}"),
 )
 
 

@@ -99,3 +99,64 @@ def test_a_key_cut_in_half_by_the_length_limit_is_still_masked(configured_key: s
 )
 def test_basic_credentials_are_masked(leaky: str) -> None:
     assert "dXNlcjpwYXNzd29yZA" not in redact(leaky)
+
+
+# Shaped like real OpenAI keys (random, never registered with the bridge).
+LEGACY_KEY = "sk-" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0U1v2W3x4"
+PROJECT_KEY = "sk-proj-" + "Zx9_Yw8-Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0Fe9Dc8Ba7_zY6xW5-vU4tS3rQ2"
+SERVICE_KEY = "sk-svcacct-" + "q1W2e3R4t5Y6u7I8o9P0a1S2d3F4g5H6j7K8"
+
+
+@pytest.mark.parametrize("key", [LEGACY_KEY, PROJECT_KEY, SERVICE_KEY])
+def test_unregistered_openai_style_keys_are_masked(key: str) -> None:
+    for text in (f"Incorrect API key provided: {key}.", f"key={key}", f"({key})", f"[{key}, other]"):
+        masked = redact(text)
+        assert key[10:] not in masked and key[-12:] not in masked, masked
+        assert "***" in masked
+    assert redact(f"Incorrect API key provided: {key}. You can find your API key at the dashboard.") == (
+        "Incorrect API key provided: ***. You can find your API key at the dashboard."
+    )
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "Install sk-learn (scikit-learn) and run the sk-learn-tests suite.",
+        "The task-scheduler-runs-every-hour flag is on; ask-me-anything threads.",
+        "risk-assessment-and-mitigation-plan-2024 is attached",
+        "sk-short and sk-_ and plain sk- prefix",
+    ],
+)
+def test_text_that_only_looks_a_little_like_a_key_is_left_alone(ordinary: str) -> None:
+    assert redact(ordinary) == ordinary
+
+
+@pytest.mark.parametrize(
+    "echoed,kept",
+    [
+        ('{"Authorization": "Bearer abc.def ghi"}', '{"Authorization": "***"}'),
+        ("{'api-key': 'two words'}", "{'api-key': '***'}"),
+        ("headers={'Ocp-Apim-Subscription-Key': 'a b c d', 'x': 1}", "headers={'Ocp-Apim-Subscription-Key': '***', 'x': 1}"),
+        ('"x-api-key" = "with \\"escaped\\" quote inside", "next": 1', '"x-api-key" = "***", "next": 1'),
+        ("authorization: 'Basic dXNlcjpw YXNz'", "authorization: '***'"),
+    ],
+)
+def test_quoted_header_values_are_masked_whole_even_with_spaces(echoed: str, kept: str) -> None:
+    assert redact(echoed) == kept
+
+
+def test_quoted_masking_stops_at_the_closing_quote() -> None:
+    text = '{"Authorization": "Bearer abc def", "model": "gpt-4o", "input": "say hi"}'
+    assert redact(text) == '{"Authorization": "***", "model": "gpt-4o", "input": "say hi"}'
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        '{"Content-Type": "application/json; charset=utf-8", "User-Agent": "OpenAI/Python 1.0"}',
+        "the 'api-key' header is missing; pass it as 'api-key'",
+        '{"error": {"message": "Access denied: check your key", "param": "authorization", "code": "401"}}',
+    ],
+)
+def test_other_quoted_values_and_header_names_stay_unchanged(ordinary: str) -> None:
+    assert redact(ordinary) == ordinary

@@ -5,6 +5,13 @@ messages of the text deltas, concatenated, are the final output text), and a one
 notable events, always starting with `SUMMARY_PREFIX`. The progress value is the event's
 `sequence_number`, which only grows.
 
+Notable means it tells the user something: the response id (`response.created`), a status change
+(`response.in_progress`, the terminal event), a tool call starting or finishing (output items other than
+the assistant's message, and the tools' `.completed` events). `response.queued` repeats the status that
+`response.created` already gave, and the message item's added/done carry nothing the deltas do not: they
+are not summarised, so the first text delta reaches the client behind one or two notifications, not four
+(each costs the client a parse before the next one).
+
 A stream that breaks (connection drop, truncated or malformed SSE, end without a terminal event) is
 resumed with `GET /responses/{id}?stream=true&starting_after=<last sequence_number>`; events at or below
 the last forwarded sequence number are skipped, so no text is lost or duplicated. The service only replays
@@ -31,14 +38,13 @@ SUMMARY_PREFIX = "[event] "
 TERMINAL_EVENTS = ("response.completed", "response.failed", "response.incomplete")
 SUMMARISED_EVENTS = (
     "response.created",
-    "response.queued",
     "response.in_progress",
-    "response.output_item.added",
-    "response.output_item.done",
     "response.image_generation_call.completed",
     "response.mcp_call.completed",
     "response.code_interpreter_call.completed",
 )
+# Summarised unless the item is the assistant's message.
+ITEM_EVENTS = ("response.output_item.added", "response.output_item.done")
 MAX_RESUMES = 5
 DRAIN_SECONDS = 0.5
 
@@ -171,10 +177,15 @@ async def _handle(event: Any, report: Report, state: StreamState) -> None:
             f"{shorten(str(event.get('message')), DETAIL_LIMIT)}",
             state.response_id,
         )
-    elif kind in SUMMARISED_EVENTS or kind in TERMINAL_EVENTS:
+    elif kind in SUMMARISED_EVENTS or kind in TERMINAL_EVENTS or _is_tool_item_event(kind, event):
         await _report_whole(report, progress, summarise(event))
     if kind in TERMINAL_EVENTS and isinstance(response, dict):
         state.final = response_of(response)
+
+
+def _is_tool_item_event(kind: object, event: dict[str, Any]) -> bool:
+    item = event.get("item")
+    return kind in ITEM_EVENTS and isinstance(item, dict) and item.get("type") != "message"
 
 
 async def _report_whole(report: Report, progress: float, message: str) -> None:

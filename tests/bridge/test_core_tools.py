@@ -82,7 +82,11 @@ async def test_streamed_create_forwards_deltas_in_order(bridge: BridgeHTTPServer
     assert "".join(progress.deltas()) == body["output_text"]
     values = [value for value, _, _ in progress.events]
     assert values == sorted(values) and len(set(values)) == len(values)
-    assert any("response.created" in line for line in progress.summaries())
+    # Summaries only for what tells the user something: the id, status changes; not the message item's
+    # added/done nor `response.queued` (created already says queued).
+    kinds = [line.split()[1] for line in progress.summaries()]
+    assert kinds == ["response.created", "response.in_progress", "response.completed"], progress.summaries()
+    assert body["response_id"] in progress.summaries()[0]
     assert body["stream"]["resumes"] == 0 and body["stream"]["events"] >= len(progress.deltas())
 
     unstored = Progress()
@@ -128,13 +132,19 @@ async def test_retrieve_list_items_delete(bridge: BridgeHTTPServer) -> None:
 
 
 async def test_function_call_round_trip(bridge: BridgeHTTPServer) -> None:
+    progress = Progress()
     async with http_session(bridge.url) as session:
         first = data(
             await session.call_tool(
-                "create_response", {"input": "What is the weather in Paris? Use get_weather.", "tools": [WEATHER_TOOL]}
+                "create_response",
+                {"input": "What is the weather in Paris? Use get_weather.", "tools": [WEATHER_TOOL]},
+                progress_callback=progress,
             )
         )
         assert first["function_calls"], first
+        # A tool call's item is summarised when it starts and when its arguments are complete.
+        calls = [line for line in progress.summaries() if "item=function_call name=get_weather" in line]
+        assert [line.split()[1] for line in calls] == ["response.output_item.added", "response.output_item.done"]
         call = first["function_calls"][0]
         assert call["name"] == "get_weather" and call["call_id"]
         assert "submit_function_outputs" in first["next_step"]

@@ -14,6 +14,10 @@ nor the MCP client shares a GIL with it; the bridge runs as a subprocess (stdio,
    processes of the machine).
 3. 256 concurrent `create_response` calls over HTTP: errors and throughput, vs 256 concurrent direct calls
    (plain, and background+stream like the bridge), with the CPU seconds each process spent on the burst.
+4. the MCP stack's floor, on the bridge's own transports (its stdio pipes, its HTTP app) with a server whose
+   only tools do nothing: `echo` (a round trip with no upstream work at all) and `ping` (timestamps, then
+   sends one progress notification: the client-side hop of a forwarded delta). No bridge can be faster
+   than these, so they bound what the ratios in 1 and 2 can reach.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import openai
 from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
+from mcp.server.mcpserver import Context, MCPServer
 
 import emulator.sse_response as sse_response
 from emulator.server import EmulatorServer, free_port
@@ -52,6 +57,41 @@ def serve_emulator(stamps: str) -> None:
     with EmulatorServer() as emu:
         print(emu.root_url, flush=True)
         sys.stdin.read()
+
+
+def floor_server(stamps: str) -> Any:
+    """An MCP server on the bridge's stack whose tools do no work (see 4. above)."""
+    server = MCPServer("floor")
+    fd = os.open(stamps, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+
+    @server.tool()
+    def echo(text: str) -> str:
+        """Return `text`."""
+        return text
+
+    @server.tool()
+    async def ping(ctx: Context) -> str:
+        """Send one progress notification, timestamped like the emulator's delta frames."""
+        os.write(fd, f"{time.monotonic()}\n".encode())
+        await ctx.report_progress(1, None, "pong")
+        return "done"
+
+    return server
+
+
+def serve_floor(stamps: str, port: int | None) -> None:
+    """The floor server over the bridge's stdio pipes, or over its HTTP app when `port` is given."""
+    server = floor_server(stamps)
+    if port is None:
+        from bridge.stdio_pipes import run_stdio
+
+        anyio.run(run_stdio, server)
+        return
+    import uvicorn
+
+    from bridge.http_app import build_http_app
+
+    uvicorn.run(build_http_app(server, host="127.0.0.1", token=None), host="127.0.0.1", port=port, log_level="warning")
 
 
 class Stamps:
@@ -91,7 +131,9 @@ async def timed(rounds: int, call: Callable[[], Awaitable[Any]]) -> list[float]:
     return out
 
 
-async def first_delta_lags(session: ClientSession, rounds: int, stamps: Stamps) -> list[float]:
+async def first_delta_lags(
+    session: ClientSession, rounds: int, stamps: Stamps, tool: str = "create_response", args: dict[str, Any] | None = None
+) -> list[float]:
     lags: list[float] = []
     for _ in range(rounds + 1):
         received: list[float] = []
@@ -101,7 +143,7 @@ async def first_delta_lags(session: ClientSession, rounds: int, stamps: Stamps) 
             if message and not message.startswith("[event] ") and not received:
                 received.append(time.monotonic())
 
-        await session.call_tool("create_response", {"input": "Hello there"}, progress_callback=progress)
+        await session.call_tool(tool, {"input": "Hello there"} if args is None else args, progress_callback=progress)
         written = stamps.since_mark()
         if received and written:
             lags.append(received[0] - written[0])
@@ -123,6 +165,45 @@ async def direct_first_delta_lags(sdk: openai.AsyncOpenAI, rounds: int, stamps: 
         if received and written:
             lags.append(received[0] - written[0])
     return lags[1:]
+
+
+async def floor_session(session: ClientSession, rounds: int, stamps: Stamps) -> tuple[list[float], list[float]]:
+    async def echo() -> None:
+        result = await session.call_tool("echo", {"text": "Hello there"})
+        assert not result.is_error, result.content
+
+    return await timed(rounds, echo), await first_delta_lags(session, rounds, stamps, "ping", {})
+
+
+def wait_for_http(url: str) -> None:
+    for _ in range(300):
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+
+
+async def bench_floor(rounds: int, stamps: Stamps) -> dict[str, tuple[list[float], list[float]]]:
+    """Round trips and notification lags of the do-nothing server, over stdio and over HTTP."""
+    out = {}
+    params = StdioServerParameters(command=sys.executable, args=[__file__, "--serve-floor", stamps.path])
+    async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
+        await session.initialize()
+        out["stdio"] = await floor_session(session, rounds, stamps)
+    port = free_port()
+    server = subprocess.Popen([sys.executable, __file__, "--serve-floor", stamps.path, "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/mcp"
+    try:
+        wait_for_http(url)
+        async with streamable_http_client(url) as (read, write), ClientSession(read, write) as session:
+            await session.initialize()
+            out["HTTP"] = await floor_session(session, rounds, stamps)
+    finally:
+        server.terminate()
+        server.wait(10)
+    return out
 
 
 async def bench_session(session: ClientSession, rounds: int, stamps: Stamps) -> tuple[list[float], list[float]]:
@@ -222,12 +303,7 @@ async def main(rounds: int, count: int) -> None:
                                   env={**env, "PATH": ""}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         url = f"http://127.0.0.1:{port}/mcp"
         try:
-            for _ in range(300):
-                try:
-                    httpx.get(url, timeout=1)
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)
+            wait_for_http(url)
             async with streamable_http_client(url) as (read, write), ClientSession(read, write) as session:
                 await session.initialize()
                 http_times, http_lags = await bench_session(session, rounds, stamps)
@@ -235,6 +311,7 @@ async def main(rounds: int, count: int) -> None:
         finally:
             server.terminate()
             server.wait(10)
+        floor = await bench_floor(rounds, stamps)
     finally:
         emulator.communicate(timeout=30)
         os.unlink(stamps.path)
@@ -246,8 +323,12 @@ async def main(rounds: int, count: int) -> None:
     print(summary("direct SDK background+stream", bg_stream, base, same_work))
     print(summary("MCP create_response, stdio", stdio_times, base, same_work))
     print(summary("MCP create_response, HTTP", http_times, base, same_work))
+    for transport, (times, _) in floor.items():
+        print(summary(f"floor: MCP `echo` (no work), {transport}", times, base, same_work))
     print("\n| first delta: emulator write -> client | n | p50 ms | p99 ms | mean ms |\n|---|---|---|---|---|")
-    for name, lags in (("direct SDK stream (reference)", direct_lags), ("MCP stdio", stdio_lags), ("MCP HTTP", http_lags)):
+    rows = [("direct SDK stream (reference)", direct_lags), ("MCP stdio", stdio_lags), ("MCP HTTP", http_lags)]
+    rows += [(f"floor: one notification, server send -> client, {transport}", lags) for transport, (_, lags) in floor.items()]
+    for name, lags in rows:
         print(f"| {name} | {len(lags)} | {pct(lags, .5) * 1000:.2f} | {pct(lags, .99) * 1000:.2f} | "
               f"{statistics.mean(lags) * 1000:.2f} |")
     print("\n| concurrent creates | calls | errors | seconds | calls/s | CPU s: client / bridge / emulator |")
@@ -260,8 +341,12 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=50)
     parser.add_argument("--concurrency", type=int, default=256)
     parser.add_argument("--serve-emulator", metavar="STAMPS", help=argparse.SUPPRESS)
+    parser.add_argument("--serve-floor", metavar="STAMPS", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_emulator:
         serve_emulator(args.serve_emulator)
+    elif args.serve_floor:
+        serve_floor(args.serve_floor, args.port)
     else:
         anyio.run(main, args.rounds, args.concurrency)

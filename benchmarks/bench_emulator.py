@@ -11,6 +11,10 @@ Servers (each its own process, one uvicorn worker, identical settings: `UVICORN_
   event — the ceiling the issue names;
 - `bare-one-write`: the same, but the fixed SSE stream goes out as one body (the emulator writes all the
   events it has ready in one message, so this is the like-for-like ceiling for its streams).
+- `bare-azure`: `bare-one-write` behind the emulator's own middleware (emulator.middleware: request ids,
+  `x-ms-region` and rate-limit headers, api-key check, request log) and nothing else: what answering with
+  the headers and auth the issue requires costs, before any request is read or answered for real. The
+  emulator cannot beat it, so `bare-azure / bare` bounds `emulator / bare`.
 
 Workload (the same for all three, from one load generator process): POST /v1/responses with
 `{"model": "gpt-4o", "input": "Hello, benchmark!"}`, as JSON (requests/s) and with `"stream": true`
@@ -49,6 +53,14 @@ UVICORN_SETTINGS: dict[str, Any] = {"loop": "asyncio", "http": "h11", "workers":
 
 
 # ---- servers ---------------------------------------------------------------------------------------------
+
+
+def _bare_azure_app() -> Any:
+    from emulator.config import EmulatorConfig
+    from emulator.middleware import EmulatorMiddleware
+    from emulator.state import EmulatorState
+
+    return EmulatorMiddleware(_bare_app(one_write=True), EmulatorState.from_config(EmulatorConfig()))
 
 
 def _bare_app(one_write: bool = False) -> Any:
@@ -109,8 +121,8 @@ def serve(kind: str, port: int, db: str | None) -> None:
     import uvicorn
 
     logging.disable(logging.WARNING)  # the agentserver host logs experimental-API warnings per request
-    app = {"bare": _bare_app, "bare-one-write": lambda: _bare_app(True), "agentserver": _agentserver_app}.get(
-        kind, lambda: _emulator_app(db))()
+    app = {"bare": _bare_app, "bare-one-write": lambda: _bare_app(True), "bare-azure": _bare_azure_app,
+           "agentserver": _agentserver_app}.get(kind, lambda: _emulator_app(db))()
     uvicorn.run(app, host="127.0.0.1", port=port, **UVICORN_SETTINGS)
 
 
@@ -294,7 +306,7 @@ def main() -> None:
 
 def compare(args: argparse.Namespace, load_average: str) -> None:
     """The side-by-side table (see the module docstring)."""
-    kinds = ["emulator", "agentserver", "bare", "bare-one-write"]
+    kinds = ["emulator", "agentserver", "bare", "bare-one-write", "bare-azure"]
     if not _have_agentserver():
         kinds.remove("agentserver")
     servers: dict[str, tuple[subprocess.Popen[bytes], int]] = {}
@@ -340,6 +352,10 @@ def compare(args: argparse.Namespace, load_average: str) -> None:
     one = results["bare-one-write"]
     print(f"emulator / bare-one-write: SSE events {emu['sse_events_ps'] / one['sse_events_ps']:.2%}; "
           f"by server CPU per request {one['sse_cpu_us'] / emu['sse_cpu_us']:.2%}")
+    azure = results["bare-azure"]
+    print(f"bare-azure / bare (the bound for emulator / bare): JSON {azure['json_rps'] / bare['json_rps']:.2%}, "
+          f"by server CPU per request {bare['json_cpu_us'] / azure['json_cpu_us']:.2%}; "
+          f"emulator / bare-azure: JSON {emu['json_rps'] / azure['json_rps']:.2%}")
 
 
 

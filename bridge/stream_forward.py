@@ -5,12 +5,12 @@ messages of the text deltas, concatenated, are the final output text), and a one
 notable events, always starting with `SUMMARY_PREFIX`. The progress value is the event's
 `sequence_number`, which only grows.
 
-Notable means it tells the user something: the response id (`response.created`), a status change
-(`response.in_progress`, the terminal event), a tool call starting or finishing (output items other than
-the assistant's message, and the tools' `.completed` events). `response.queued` repeats the status that
-`response.created` already gave, and the message item's added/done carry nothing the deltas do not: they
-are not summarised, so the first text delta reaches the client behind one or two notifications, not four
-(each costs the client a parse before the next one).
+Notable means it tells the user something: the response id and first status (`response.created`), the
+end (the terminal event), a tool call or reasoning starting or finishing (output items other than the
+assistant's message, and the tools' `.completed` events). Not summarised: `response.queued` (created
+already says queued), `response.in_progress` (the first item or delta that follows says the same), and the
+message item's added/done (nothing the deltas do not carry). So the first text delta reaches the client
+behind one notification, not four: each costs the client a parse before it can read the next one.
 
 A stream that breaks (connection drop, truncated or malformed SSE, end without a terminal event) is
 resumed with `GET /responses/{id}?stream=true&starting_after=<last sequence_number>`; events at or below
@@ -38,7 +38,6 @@ SUMMARY_PREFIX = "[event] "
 TERMINAL_EVENTS = ("response.completed", "response.failed", "response.incomplete")
 SUMMARISED_EVENTS = (
     "response.created",
-    "response.in_progress",
     "response.image_generation_call.completed",
     "response.mcp_call.completed",
     "response.code_interpreter_call.completed",

@@ -82,10 +82,10 @@ async def test_streamed_create_forwards_deltas_in_order(bridge: BridgeHTTPServer
     assert "".join(progress.deltas()) == body["output_text"]
     values = [value for value, _, _ in progress.events]
     assert values == sorted(values) and len(set(values)) == len(values)
-    # Summaries only for what tells the user something: the id, status changes; not the message item's
-    # added/done nor `response.queued` (created already says queued).
+    # Summaries only for what tells the user something: the id and the end; not `response.queued` or
+    # `response.in_progress`, nor the message item's added/done.
     kinds = [line.split()[1] for line in progress.summaries()]
-    assert kinds == ["response.created", "response.in_progress", "response.completed"], progress.summaries()
+    assert kinds == ["response.created", "response.completed"], progress.summaries()
     assert body["response_id"] in progress.summaries()[0]
     assert body["stream"]["resumes"] == 0 and body["stream"]["events"] >= len(progress.deltas())
 

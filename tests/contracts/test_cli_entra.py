@@ -1,64 +1,29 @@
 """`responses-contracts run --entra` end to end: azure-identity's real DefaultAzureCredential gets a token.
 
-Offline, the credential chain is pointed at a loopback token endpoint that speaks the App Service managed
-identity protocol (`IDENTITY_ENDPOINT` + `IDENTITY_HEADER`, API version 2019-08-01), which azure-identity
-calls over plain HTTP. The endpoint mints an Entra-style JWT for the requested resource; the emulator
-accepts such tokens for the audience `https://ai.azure.com`, so a run passes only if the token was
-fetched for the right scope and sent as `Authorization: Bearer`.
+Offline, the credential chain is pointed at a loopback managed identity endpoint (tests.managed_identity);
+a run passes only if the token was fetched for the snapshot's scope and sent as `Authorization: Bearer`.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
-import jwt
 import pytest
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
 
 from emulator.server import EmulatorServer
 from tests.contracts.loopback import serve
 from tests.contracts.test_cli import run_cli
-
-IDENTITY_HEADER = "identity-header-canary-5f2e9c"
-# Variables that would put another credential ahead of managed identity in DefaultAzureCredential's chain.
-OTHER_CREDENTIAL_VARIABLES = (
-    "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_TENANT_ID", "AZURE_CLIENT_CERTIFICATE_PATH",
-    "AZURE_USERNAME", "AZURE_PASSWORD", "AZURE_FEDERATED_TOKEN_FILE", "MSI_ENDPOINT", "MSI_SECRET",
-    "IMDS_ENDPOINT", "IDENTITY_SERVER_THUMBPRINT",
-)
-
-
-def token_endpoint(calls: list[dict[str, Any]], tokens: list[str]) -> Starlette:
-    """App Service's managed identity endpoint: GET ?api-version=2019-08-01&resource=R, X-IDENTITY-HEADER."""
-
-    async def token(request: Request) -> JSONResponse:
-        calls.append({"params": dict(request.query_params), "header": request.headers.get("x-identity-header")})
-        if request.headers.get("x-identity-header") != IDENTITY_HEADER:
-            return JSONResponse({"error": "wrong identity header"}, status_code=401)
-        resource = request.query_params["resource"]
-        expires = int(time.time()) + 3600
-        value = jwt.encode({"aud": resource, "exp": expires, "oid": "contracts-test-principal"},
-                           "test-signing-key-not-verified-by-the-emulator", algorithm="HS256")
-        tokens.append(value)
-        return JSONResponse({"access_token": value, "expires_on": str(expires), "resource": resource,
-                             "token_type": "Bearer"})
-
-    return Starlette(routes=[Route("/msi/token", token)])
+from tests.managed_identity import IDENTITY_HEADER, OTHER_CREDENTIAL_VARIABLES, managed_identity_variables, token_endpoint
 
 
 def entra_environment(monkeypatch: pytest.MonkeyPatch, root: str) -> None:
     for name in OTHER_CREDENTIAL_VARIABLES:
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("IDENTITY_ENDPOINT", f"{root}/msi/token")
-    monkeypatch.setenv("IDENTITY_HEADER", IDENTITY_HEADER)
-    monkeypatch.setenv("AZURE_EXCLUDE_INTERACTIVE_BROWSER_CREDENTIAL", "true")
+    for name, value in managed_identity_variables(root).items():
+        monkeypatch.setenv(name, value)
 
 
 @pytest.mark.timeout(120)

@@ -13,7 +13,9 @@ import pytest
 
 from emulator.config import EmulatorConfig
 from emulator.server import EmulatorServer
-from tests.bridge.conftest import WEATHER_TOOL, Progress, arm_fault, bridge_env, stdio_session
+from tests.bridge.conftest import WEATHER_TOOL, Progress, admin, arm_fault, bridge_env, stdio_session
+from tests.contracts.loopback import serve
+from tests.managed_identity import IDENTITY_HEADER, managed_identity_variables, token_endpoint
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(90)]
 
@@ -132,3 +134,23 @@ async def _wait_status(emu: EmulatorServer, response_id: str, wanted: str) -> st
             await anyio.sleep(0.1)
     await sdk.close()
     return status
+
+
+async def test_stdio_bridge_without_a_key_signs_in_with_default_azure_credential(tmp_path: Path) -> None:
+    """No API key: the real DefaultAzureCredential (managed identity, a loopback token endpoint) supplies
+    the bearer token for the scope https://ai.azure.com/.default, and the token never reaches stderr."""
+    calls: list[dict[str, object]] = []
+    tokens: list[str] = []
+    stderr_path = tmp_path / "bridge-stderr.log"
+    with EmulatorServer() as emulator, serve(token_endpoint(calls, tokens)) as identity, stderr_path.open("w") as errlog:
+        env = {key: value for key, value in bridge_env(emulator).items() if key != "AZURE_OPENAI_API_KEY"}
+        async with stdio_session({**env, **managed_identity_variables(identity)}, errlog) as session:
+            result = await session.call_tool("create_response", {"input": "Hello with managed identity"})
+        log = admin(emulator, "GET", "requests")["data"]
+    assert not result.is_error, result.content[0].text
+    assert result.structured_content["status"] == "completed"
+    assert calls and all(call["params"].get("resource") == "https://ai.azure.com" for call in calls), calls
+    entra = [entry for entry in log if entry["auth"] == "entra"]
+    assert entra and all(entry["status"] == 200 for entry in entra)
+    logged = stderr_path.read_text()
+    assert tokens and all(token not in logged for token in tokens) and IDENTITY_HEADER not in logged

@@ -23,6 +23,11 @@ AUTH_ADVICE = (
     "(no key set), check that the token scope is https://ai.azure.com/.default (AZURE_OPENAI_SCOPE) and that "
     "the signed-in principal has the 'Cognitive Services OpenAI User' role on the resource."
 )
+PERMISSION_ADVICE = (
+    "The credential is valid but its principal has no data-plane role on this resource: assign it the "
+    "'Cognitive Services OpenAI User' role (Azure portal: the resource > Access control (IAM)), wait a few "
+    "minutes for the assignment to apply, then retry."
+)
 NOT_FOUND_ADVICE = (
     "Check that `model` matches your deployment name (not the model family name; default deployment: "
     "AZURE_OPENAI_DEPLOYMENT), that AZURE_OPENAI_ENDPOINT points at the right resource, and - for a response "
@@ -56,6 +61,8 @@ def _describe(exc: BaseException, response_id: str | None) -> str:
         detail = _upstream_detail(exc)
         request_id = exc.response.headers.get("apim-request-id") or exc.response.headers.get("x-request-id")
         where = f" [request id {request_id}]" if request_id else ""
+        if status in (401, 403) and exc.code == "PermissionDenied":
+            return f"Permission denied (HTTP {status}: {detail}){suffix}{where}. {PERMISSION_ADVICE}"
         if status in (401, 403):
             return f"The endpoint refused the credentials (HTTP {status}: {detail}){suffix}{where}. {AUTH_ADVICE}"
         if status == 404:

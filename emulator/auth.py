@@ -8,6 +8,9 @@
 - Failures use the bodies Azure has been reported to send (AZURE-DIALECT.md): a bad or missing key gets
   `{"error": {"code": "401", "message": "Access denied ..."}}`; a bad, expired or wrong-audience token
   gets `{"statusCode": 401, "message": "Unauthorized. Access token is missing, invalid, ..."}`.
+- Role assignments: with `EmulatorConfig.entra_principals` set (`--entra-principal OID`), a valid token
+  whose `oid` is not listed gets what a principal without a role on the resource gets - 401, not 403:
+  `{"error": {"code": "PermissionDenied", "message": "Principal does not have access to API/Operation."}}`.
 - With no configured keys (`--no-auth`) every request is accepted (kind `none`).
 - In OpenAI mode (`azure_mode=False`, `--openai-mode`) failures use OpenAI's body instead:
   `{"error": {"message": ..., "type": "invalid_request_error", "param": null, "code": "invalid_api_key"}}`.
@@ -33,6 +36,7 @@ MISSING_KEY_MESSAGE = (
     "Access denied due to missing subscription key. Make sure to include subscription key when making "
     "requests to an API."
 )
+PERMISSION_MESSAGE = "Principal does not have access to API/Operation."
 TOKEN_MESSAGE = (
     "Unauthorized. Access token is missing, invalid, audience is incorrect ({audiences}), or have expired."
 )
@@ -78,6 +82,12 @@ def _token_failure(config: EmulatorConfig, attempted: Caller) -> AuthFailure:
     return AuthFailure(JSONResponse({"statusCode": 401, "message": message}, status_code=401), attempted)
 
 
+def _permission_failure(attempted: Caller) -> AuthFailure:
+    # Azure RBAC's answer in either dialect: role assignments exist only for Entra principals.
+    body = {"error": {"code": "PermissionDenied", "message": PERMISSION_MESSAGE}}
+    return AuthFailure(JSONResponse(body, status_code=401), attempted)
+
+
 def _audience_ok(aud: object, allowed: tuple[str, ...]) -> bool:
     wanted = {a.rstrip("/") for a in allowed}
     values = aud if isinstance(aud, list) else [aud]
@@ -112,4 +122,6 @@ def authenticate(headers: Mapping[str, str], config: EmulatorConfig) -> Caller:
     exp = claims.get("exp")
     if not isinstance(exp, (int, float)) or exp <= time.time() or not _audience_ok(claims.get("aud"), config.entra_audiences):
         raise _token_failure(config, caller)
+    if config.entra_principals and claims.get("oid") not in config.entra_principals:
+        raise _permission_failure(caller)
     return caller

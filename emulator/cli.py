@@ -49,6 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="accepted Entra token audience (repeatable; default https://ai.azure.com and "
         "https://cognitiveservices.azure.com)",
     )
+    parser.add_argument(
+        "--entra-principal", action="append", metavar="OID",
+        help="principal (token `oid`) holding a role on the resource (repeatable; default: any valid token); "
+        "other principals get Azure's 401 PermissionDenied",
+    )
     parser.add_argument("--sealing-secret", help="secret for encrypted items (compaction, reasoning)")
     return parser
 
@@ -78,6 +83,8 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
     )
     if args.entra_audience:
         config.entra_audiences = tuple(args.entra_audience)
+    if args.entra_principal:
+        config.entra_principals = tuple(args.entra_principal)
     if args.sealing_secret:
         config.sealing_secret = args.sealing_secret
     return config

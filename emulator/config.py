@@ -32,6 +32,9 @@ class EmulatorConfig:
     # Bearer JWTs whose `aud` is one of these (and `exp` in the future) are accepted as Entra tokens.
     # Signatures are not verified: the emulator is offline and has no tenant keys.
     entra_audiences: tuple[str, ...] = DEFAULT_ENTRA_AUDIENCES
+    # Principals (the token's `oid`) that hold a data-plane role on the resource; empty = every valid token.
+    # A valid token of any other principal gets Azure's 401 PermissionDenied, as a missing role assignment does.
+    entra_principals: tuple[str, ...] = ()
     # Secret for the opaque encrypted items (compaction, encrypted reasoning).
     sealing_secret: str = "emulator-sealing-secret"
     # True: Azure dialect (image deployment header required, file purpose `user_data` rejected).

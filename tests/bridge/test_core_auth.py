@@ -11,6 +11,7 @@ import pytest
 from azure.core.credentials import AccessToken
 
 from bridge.settings import Settings
+from emulator.config import EmulatorConfig
 from emulator.server import EmulatorServer
 from tests.bridge.conftest import BridgeHTTPServer, admin, http_session, settings_for
 
@@ -71,3 +72,18 @@ async def test_openai_mode_against_the_openai_style_path(emulator: EmulatorServe
     assert not result.is_error, result.content[0].text
     paths = {entry["path"] for entry in admin(emulator, "GET", "requests")["data"]}
     assert "/v1/responses" in paths and "/openai/v1/responses" not in paths
+
+
+async def test_entra_principal_without_a_role_gets_the_role_advice() -> None:
+    """A valid token whose principal has no role assignment: Azure answers 401 PermissionDenied, and the
+    tool error says to assign the role (not to check the key or the scope)."""
+    with EmulatorServer(EmulatorConfig(entra_principals=("some-other-principal",))) as emulator:
+        credential = MintingCredential(lifetime=600)
+        with BridgeHTTPServer(settings_for(emulator, azure_openai_api_key=None), credential=credential) as bridge:
+            async with http_session(bridge.url) as session:
+                result = await session.call_tool("create_response", {"input": "Hello without a role"})
+    assert result.is_error
+    text = result.content[0].text
+    assert text.startswith("Permission denied (HTTP 401: Principal does not have access to API/Operation.")
+    assert "'Cognitive Services OpenAI User' role" in text and "AZURE_OPENAI_API_KEY" not in text
+    assert all(token not in text for token in credential.tokens)

@@ -122,3 +122,33 @@ def test_openai_mode_uses_openai_error_bodies(openai_mode: EmulatorServer, recor
         "message": "The model `gpt-nope` does not exist or you do not have access to it.",
         "type": "invalid_request_error", "param": None, "code": "model_not_found",
     }
+
+
+def principal_token(oid: str) -> str:
+    claims = {"aud": "https://ai.azure.com", "exp": int(time.time() + 600), "oid": oid}
+    return jwt.encode(claims, "not-a-real-signing-key-but-long-enough-for-hs256", algorithm="HS256")
+
+
+def test_valid_token_of_a_principal_without_a_role_gets_permission_denied_401() -> None:
+    """--entra-principal: the listed principal is let in; any other valid token gets Azure's 401 (not 403)
+    PermissionDenied body, which the openai SDK raises as AuthenticationError."""
+    with EmulatorServer(EmulatorConfig(entra_principals=("principal-with-role",))) as server:
+        assert post(server, {"Authorization": f"Bearer {principal_token('principal-with-role')}"}).status_code == 200
+        reply = post(server, {"Authorization": f"Bearer {principal_token('someone-else')}"})
+        assert reply.status_code == 401
+        assert reply.json() == {"error": {"code": "PermissionDenied",
+                                          "message": "Principal does not have access to API/Operation."}}
+        # Keys are not principals: they keep working.
+        assert post(server, {"api-key": KEY}).status_code == 200
+        client = openai.OpenAI(base_url=server.base_url, api_key=principal_token("someone-else"), max_retries=0)
+        with pytest.raises(openai.AuthenticationError) as raised:
+            client.responses.create(model="gpt-4o", input="x")
+        assert raised.value.code == "PermissionDenied"
+
+
+def test_entra_principal_flag_reaches_the_config() -> None:
+    from emulator.cli import build_parser, config_from_args
+
+    config = config_from_args(build_parser().parse_args(["--entra-principal", "a", "--entra-principal", "b"]))
+    assert config.entra_principals == ("a", "b")
+    assert config_from_args(build_parser().parse_args([])).entra_principals == ()

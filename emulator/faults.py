@@ -14,9 +14,12 @@ Grammar — a SPEC is `;`-separated `key[=value]` terms (whitespace ignored):
     malformed_sse        SSE only: send one malformed line (`data:` that is not JSON) before the events
     fail_after=N         the response fails after N events: an `error` event, then `response.failed`
                          (a JSON request gets the failed response's error with status 500)
+    content_filter       the prompt is refused by the content filter: 400 with `code: content_filter`,
+                         `param: prompt` and Azure's content management message (shorthand for
+                         `status=400;code=content_filter`; AZURE-DIALECT.md marks the shape as reported)
 
 Examples: `status=429;retry_after=2`, `status=503`, `cut_after=5`, `slow_first_byte=1.5`,
-`malformed_sse`, `fail_after=3;code=rate_limit_exceeded`.
+`malformed_sse`, `fail_after=3;code=rate_limit_exceeded`, `content_filter`.
 
 Where faults come from, first match wins:
 1. the request header `x-emulator-fault: SPEC` (that request only);
@@ -45,6 +48,12 @@ _STATUS_MESSAGES = {
     504: "The server did not respond in time. Please try again later.",
 }
 
+CONTENT_FILTER_MESSAGE = (
+    "The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please "
+    "modify your prompt and retry. To learn more about our content filtering policies please read our "
+    "documentation: https://go.microsoft.com/fwlink/?linkid=2198766"
+)
+
 
 @dataclass(frozen=True)
 class Fault:
@@ -65,7 +74,11 @@ class Fault:
             headers["Retry-After"] = f"{self.retry_after:g}"
             headers["retry-after-ms"] = str(int(self.retry_after * 1000))
         code = self.code or ("429" if self.status == 429 else "server_error" if self.status >= 500 else str(self.status))
-        error = EmulatorError(self.status, message, code=code)  # the OpenAI-style body, which the spec's 429 needs
+        param = None
+        if code == "content_filter":
+            message, param = CONTENT_FILTER_MESSAGE, "prompt"
+        # the OpenAI-style body, which the spec's 429 needs
+        error = EmulatorError(self.status, message, code=code, param=param)
         return JSONResponse(error.body(), status_code=self.status, headers=headers)
 
 
@@ -80,6 +93,9 @@ def parse_fault(spec: str) -> Fault:
         try:
             if key == "malformed_sse" and not sep:
                 values["malformed_sse"] = True
+            elif key == "content_filter" and not sep:
+                values.setdefault("status", 400)
+                values["code"] = "content_filter"
             elif key in ("status", "cut_after", "fail_after") and sep:
                 values[key] = int(value)
             elif key in ("retry_after", "slow_first_byte") and sep:
@@ -91,7 +107,7 @@ def parse_fault(spec: str) -> Fault:
         except ValueError:
             raise ValueError(
                 f"bad fault term {term!r}; expected status=CODE, retry_after=S, code=CODE, slow_first_byte=S, "
-                "cut_after=N, malformed_sse or fail_after=N, separated by ';'"
+                "cut_after=N, malformed_sse, fail_after=N or content_filter, separated by ';'"
             ) from None
     fault = Fault(**values)
     if fault.status is not None and not 400 <= fault.status <= 599:

@@ -55,6 +55,15 @@ def test_429_without_retry_after(emulator: EmulatorServer) -> None:
     assert reply.status_code == 429 and "retry-after" not in reply.headers
 
 
+def test_content_filter_refuses_the_prompt_with_azure_s_body(emulator: EmulatorServer, recorded: Recorder) -> None:
+    client = make_client(emulator, recorded, max_retries=0)
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.responses.create(model="gpt-4o", input="x", extra_headers={"x-emulator-fault": "content_filter"})
+    assert caught.value.status_code == 400
+    assert caught.value.code == "content_filter" and caught.value.param == "prompt"
+    assert "content management policy" in caught.value.message
+
+
 @pytest.mark.parametrize("status", [500, 503])
 def test_server_errors(emulator: EmulatorServer, recorded: Recorder, status: int) -> None:
     client = make_client(emulator, recorded, max_retries=0)

@@ -61,6 +61,11 @@ def _describe(exc: BaseException, response_id: str | None) -> str:
         detail = _upstream_detail(exc)
         request_id = exc.response.headers.get("apim-request-id") or exc.response.headers.get("x-request-id")
         where = f" [request id {request_id}]" if request_id else ""
+        if exc.code == "content_filter":
+            return (
+                f"The content filter refused the request (HTTP {status}: {detail}){suffix}{where}. Rephrase the "
+                "input; retrying the same text gives the same answer."
+            )
         if status in (401, 403) and exc.code == "PermissionDenied":
             return f"Permission denied (HTTP {status}: {detail}){suffix}{where}. {PERMISSION_ADVICE}"
         if status in (401, 403):

@@ -248,6 +248,21 @@ async def test_injected_throttling_and_outage_recover(
     assert statuses[:2] == [int(spec.split(";")[0].split("=")[1]), 200]
 
 
+async def test_content_filter_refusal_is_a_tool_error_that_says_to_rephrase(
+    bridge: BridgeHTTPServer, clean_emulator: EmulatorServer
+) -> None:
+    arm_fault(clean_emulator, "content_filter", count=1, path="/responses")
+    async with http_session(bridge.url) as session:
+        result = await session.call_tool("create_response", {"input": "Something the filter refuses"})
+    assert result.is_error
+    text = result.content[0].text
+    assert text.startswith("The content filter refused the request (HTTP 400: The response was filtered")
+    assert "param=prompt; code=content_filter" in text and "Rephrase the input" in text
+    log = admin(clean_emulator, "GET", "requests")["data"]
+    posts = [e for e in log if e["method"] == "POST" and e["path"].endswith("/responses")]
+    assert [e["status"] for e in posts] == [400]  # a 400 is not retried
+
+
 @pytest.mark.parametrize("spec", ["cut_after=8", "malformed_sse"])
 async def test_broken_stream_resumes_without_duplicates(
     bridge: BridgeHTTPServer, clean_emulator: EmulatorServer, spec: str

@@ -4,11 +4,17 @@ Every create — JSON, streamed or background — runs through a `Run` as an asy
 loop, so the three modes produce identical objects and events. The run keeps its events in memory (and,
 for stored streamed responses, in the store, which is what makes resume possible after it ends).
 
-A dropped client connection does not stop the run: the response finishes and stays stored, so a client
-can resume its stream (Azure stops a synchronous response when the connection ends; the emulator keeps
-it so `cut_after` faults and resume are testable). Cancelling (background only) stops it with status
-`cancelled`; a cancelled stream ends without a terminal event (the SDK has no `response.cancelled` event),
-and the final object comes from the cancel call or GET.
+Each client reading the events is a `Follower`. When a client disconnects (emulator.sse_response notices
+`http.disconnect`), its follower stops. What happens to the run depends on its mode, as on Azure/OpenAI:
+- a background run goes on: the job is independent of any connection; GET polls it, a resume follows it;
+- a foreground stream stops once nobody follows it any more (a resumed follower keeps it alive): the
+  service stops generating when the client that asked for a synchronous stream goes away. Its status
+  becomes `cancelled`, the same as a cancelled background job - the run was stopped at the client's
+  initiative; `incomplete` is reserved for token limits and content filters, `failed` for errors.
+A stream cut by the server (`cut_after` fault) is no disconnect: its run finishes and stays stored, so a
+client can resume it. Cancelling stops a run with status `cancelled`; a cancelled stream ends without a
+terminal event (the SDK has no `response.cancelled` event), and the final object comes from the cancel
+call or GET.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import TYPE_CHECKING, Any, AsyncIterator
+from typing import TYPE_CHECKING, Any, AsyncGenerator
 
 from emulator.store import INTERRUPTED_ERROR, StoredResponse
 from emulator.stream_events import TERMINAL_TYPES, EventBuilder, EventCounter, chunk_text
@@ -62,6 +68,7 @@ class Run:
         self.interrupted = False  # set when the emulator shuts down under a running job
         self._wake = asyncio.Event()  # replaced after each set: followers wait on the current one
         self._waiting = 0  # followers blocked on `_wake` right now
+        self._followers: set[Follower] = set()
         self._builder = EventBuilder() if streamed else EventCounter()
 
     @property
@@ -185,9 +192,23 @@ class Run:
             await self._pace(1)
         self._emit(b.item_done(index, item))
 
-    async def follow(self, after: int) -> AsyncIterator[list[dict[str, Any]]]:
+    @property
+    def following(self) -> int:
+        """How many clients are reading this run's events right now."""
+        return len(self._followers)
+
+    def follow(self, after: int) -> "Follower":
         """The events after sequence number `after`, then the new ones live, until the run ends. Each batch
         is every event ready at that moment, so a writer can send them together."""
+        return Follower(self, after)
+
+    async def _left_early(self) -> None:
+        """A follower's client went away before the end: a foreground run nobody follows any more stops."""
+        if self.finished.is_set() or self._followers or self.response.get("background"):
+            return
+        await self.state.jobs.cancel(self.id)
+
+    async def _batches(self, after: int) -> AsyncGenerator[list[dict[str, Any]], None]:
         index = max(after + 1, 0)
         while True:
             if len(self.events) <= index and not self.finished.is_set():
@@ -202,3 +223,31 @@ class Run:
                 yield batch
             if self.finished.is_set() and index >= len(self.events):
                 return
+
+
+class Follower:
+    """One client reading a run's events: an async iterator of batches (see `Run.follow`)."""
+
+    def __init__(self, run: Run, after: int) -> None:
+        self.run = run
+        self._batches = run._batches(after)
+        run._followers.add(self)
+
+    def __aiter__(self) -> "Follower":
+        return self
+
+    async def __anext__(self) -> list[dict[str, Any]]:
+        try:
+            return await self._batches.__anext__()
+        except StopAsyncIteration:
+            self.run._followers.discard(self)
+            raise
+
+    async def aclose(self) -> None:
+        self.run._followers.discard(self)
+        await self._batches.aclose()
+
+    async def client_gone(self) -> None:
+        """The client disconnected before the stream ended (see the module docstring for what follows)."""
+        await self.aclose()
+        await self.run._left_early()

@@ -110,6 +110,8 @@ def error_result(message: str, response_id: str | None = None) -> CallToolResult
     """An MCP tool error (isError) whose text says what failed; machine-readable copy in structuredContent.
     The one exit of every error text, so credentials are masked here whatever produced the message."""
     message = redact(message)
+    # An id comes from tool arguments or the endpoint: a secret pasted into it must not come back either.
+    response_id = redact(response_id) if response_id else response_id
     if response_id and response_id not in message:
         message = f"{message.rstrip('.')} (response id: {response_id})."
     payload: dict[str, Any] = {"error": message}

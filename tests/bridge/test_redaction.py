@@ -67,6 +67,13 @@ def test_tool_error_results_mask_whatever_produced_them(configured_key: str) -> 
     assert "Authorization: ***" in text and result.structured_content == {"error": text, "response_id": "resp_9"}
 
 
+def test_a_secret_pasted_into_a_response_id_does_not_come_back(configured_key: str) -> None:
+    result = error_result("Not found (HTTP 404).", f"resp_{configured_key}")
+    text = result.content[0].text
+    assert configured_key not in text and configured_key not in str(result.structured_content)
+    assert result.structured_content == {"error": text, "response_id": "resp_***"}
+
+
 def test_log_records_are_masked(configured_key: str, caplog: pytest.LogCaptureFixture) -> None:
     log = logging.getLogger("bridge.test")
     with caplog.at_level(logging.INFO):

@@ -3,7 +3,7 @@
 The context is, in order: the items of every stored response along the `previous_response_id` chain
 (each one's input items, then its output), then the request's `input` items (which may carry manually
 chained output items); the most recent `compaction` item is replaced by the items it seals. Content
-parts (text, images, PDFs) are read through `emulator.content.describe_part`, so an image's format and
+parts (text, images, PDFs) are read through `emulator.content.ContentReader`, so an image's format and
 size or a PDF's text count as what the user said.
 
 The answer is these sentences, in this order:
@@ -32,8 +32,7 @@ import json
 import re
 from typing import Any
 
-from emulator.content import describe_content
-from emulator.file_store import FileStore
+from emulator.content import ContentReader
 from emulator.function_args import arguments_for
 from emulator.tokens import IMAGE_TOKENS, count_tokens
 
@@ -55,16 +54,9 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def message_text(item: dict[str, Any], files: FileStore, param: str = "input") -> str:
-    content = item.get("content")
-    if content is None:
-        return ""
-    return describe_content(content, files, f"{param}.content")
-
-
-def user_texts(items: list[dict[str, Any]], files: FileStore) -> list[str]:
+def user_texts(items: list[dict[str, Any]], reader: ContentReader) -> list[str]:
     return [
-        message_text(it, files)
+        reader.message(it)
         for it in items
         if it.get("role") == "user" and it.get("type", "message") == "message"
     ]
@@ -83,12 +75,12 @@ def compose(
     context: list[dict[str, Any]],
     instructions: str | None,
     facts: list[str],
-    files: FileStore,
+    reader: ContentReader,
     *,
     requested_words: int | None = None,
     min_words: int = 0,
 ) -> str:
-    users = user_texts(context, files)
+    users = user_texts(context, reader)
     sentences: list[str] = []
     latest = users[-1] if users else ""
     sentences.append(f'You said: "{_cut(latest, LATEST_LIMIT)}".' if users else "You said nothing.")
@@ -105,19 +97,19 @@ def compose(
     return text
 
 
-def structured(text: str, text_config: Any, context: list[dict[str, Any]], files: FileStore) -> str:
+def structured(text: str, text_config: Any, context: list[dict[str, Any]], reader: ContentReader) -> str:
     """The answer in the requested `text.format` (see the module docstring)."""
     fmt = text_config.get("format") if isinstance(text_config, dict) else None
     kind = fmt.get("type") if isinstance(fmt, dict) else None
     if kind == "json_schema":
-        users = user_texts(context, files)
+        users = user_texts(context, reader)
         return json.dumps(arguments_for(fmt.get("schema"), users[-1] if users else ""))
     if kind == "json_object":
         return json.dumps({"answer": text})
     return text
 
 
-def item_tokens(item: dict[str, Any], files: FileStore) -> int:
+def item_tokens(item: dict[str, Any], reader: ContentReader) -> int:
     """Input tokens of one context item (documented rule in emulator.tokens; images cost a flat amount)."""
     content = item.get("content")
     if isinstance(content, list):
@@ -126,7 +118,7 @@ def item_tokens(item: dict[str, Any], files: FileStore) -> int:
             if isinstance(part, dict) and part.get("type") == "input_image":
                 total += IMAGE_TOKENS
             else:
-                total += count_tokens(describe_content([part], files))
+                total += count_tokens(reader.part(part))
         return total
     if isinstance(content, str):
         return count_tokens(content)

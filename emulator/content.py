@@ -15,6 +15,49 @@ from emulator.image_input import decode_data_url, image_url_facts
 from emulator.pdf_text import extract_pdf_text
 
 
+TEXT_PARTS = ("input_text", "output_text", "summary_text", "reasoning_text")
+
+
+class ContentReader:
+    """Describes the content of one request's items, each message and each non-text part once.
+
+    A turn reads every message several times (validation, token counts, instructions, the answer); with a
+    reader an image is decoded and a PDF parsed only the first time. Memos are keyed by object identity and
+    keep the object, so an id is never reused while the reader lives; errors (400 naming `param`) come from
+    the first reading, which for a request's own input is the validation pass with its exact place.
+    """
+
+    def __init__(self, files: FileStore) -> None:
+        self.files = files
+        self._parts: dict[int, tuple[dict, str]] = {}
+        self._messages: dict[int, tuple[dict, str]] = {}
+
+    def part(self, part: dict, param: str = "content[0]") -> str:
+        """describe_part, remembered."""
+        kind = part.get("type")
+        if kind in TEXT_PARTS:  # cheaper to read again than to remember
+            return str(part.get("text") or "")
+        known = self._parts.get(id(part))
+        if known is None:
+            known = self._parts[id(part)] = (part, describe_part(part, self.files, param))
+        return known[1]
+
+    def content(self, content: str | list, param: str = "content") -> str:
+        """describe_content, with each part read through `part`."""
+        if isinstance(content, str):
+            return content
+        return "\n".join([self.part(part, f"{param}[{i}]") for i, part in enumerate(content)])
+
+    def message(self, item: dict, param: str = "input") -> str:
+        """The text of a message item's content ("" without content), remembered."""
+        known = self._messages.get(id(item))
+        if known is None:
+            content = item.get("content")
+            text = "" if content is None else self.content(content, f"{param}.content")
+            known = self._messages[id(item)] = (item, text)
+        return known[1]
+
+
 def describe_content(content: str | list, files: FileStore, param: str = "content") -> str:
     """A message's content (a string or a list of parts) as one text, parts separated by newlines."""
     if isinstance(content, str):
@@ -25,7 +68,7 @@ def describe_content(content: str | list, files: FileStore, param: str = "conten
 def describe_part(part: dict, files: FileStore, param: str = "content[0]") -> str:
     """Plain-text facts for one content part; `param` is its path in the request (for errors)."""
     kind = part.get("type")
-    if kind in ("input_text", "output_text", "summary_text", "reasoning_text"):
+    if kind in TEXT_PARTS:
         return str(part.get("text") or "")
     if kind == "refusal":
         return str(part.get("refusal") or "")

@@ -23,8 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from emulator.answer import compose, item_tokens, message_text, structured
+from emulator.answer import compose, item_tokens, structured
 from emulator.compaction import compact_items, expand_context, new_id
+from emulator.content import ContentReader
 from emulator.deployments import Deployment
 from emulator.errors import EmulatorError, invalid
 from emulator.state import EmulatorState
@@ -121,6 +122,8 @@ def chain_items(state: EmulatorState, previous_response_id: str | None, strict: 
 
     `strict` (creating): an unknown or unfinished `previous_response_id` is a 400. Otherwise (listing) the
     chain simply ends where a link is missing."""
+    if not previous_response_id:
+        return []
     segments: list[list[dict[str, Any]]] = []
     seen: set[str] = set()
     current = previous_response_id
@@ -147,15 +150,15 @@ def chain_items(state: EmulatorState, previous_response_id: str | None, strict: 
     return [item for segment in reversed(segments) for item in segment]
 
 
-def _instructions_text(body: Mapping[str, Any], new_input: list[dict[str, Any]], state: EmulatorState) -> str:
+def _instructions_text(body: Mapping[str, Any], new_input: list[dict[str, Any]], reader: ContentReader) -> str:
     parts: list[str] = []
     raw = body.get("instructions")
     if isinstance(raw, str):
         parts.append(raw)
     elif isinstance(raw, list):
-        parts.extend(message_text(it, state.files, "instructions") for it in raw if isinstance(it, dict))
+        parts.extend(reader.message(it, "instructions") for it in raw if isinstance(it, dict))
     parts.extend(
-        message_text(it, state.files) for it in new_input
+        reader.message(it) for it in new_input
         if it.get("type") == "message" and it.get("role") in ("system", "developer")
     )
     return " ".join(p for p in parts if p)
@@ -212,12 +215,13 @@ def output_message(text: str, status: str = "completed") -> dict[str, Any]:
     }
 
 
-def build_turn(body: Mapping[str, Any], headers: Mapping[str, str], state: EmulatorState) -> Turn:
+def build_turn(body: dict[str, Any], headers: Mapping[str, str], state: EmulatorState) -> Turn:
     deployment = state.deployments.resolve(body["model"])
+    reader = ContentReader(state.files)  # each message and image or file part is read once per turn
     new_input = normalize_input(body.get("input"))
     for index, item in enumerate(new_input):  # undecodable content is a 400 naming its exact place
         if item.get("type") == "message":
-            message_text(item, state.files, f"input[{index}]")
+            reader.message(item, f"input[{index}]")
     history = chain_items(state, body.get("previous_response_id"))
     new_input = _resolve_references(new_input, history)
     try:
@@ -228,10 +232,10 @@ def build_turn(body: Mapping[str, Any], headers: Mapping[str, str], state: Emula
     # the plan sees what came before this request's (post-compaction) items, and those items
     last_compaction = max((i for i, it in enumerate(new_input) if it.get("type") == "compaction"), default=-1)
     fresh = new_input[last_compaction + 1 :]
-    plan = plan_tools(dict(body), context[: len(context) - len(fresh)], fresh, deployment.model, headers,
+    plan = plan_tools(body, context[: len(context) - len(fresh)], fresh, deployment.model, headers,
                       state.config, state.sealer, state.files)
-    input_tokens = sum(item_tokens(it, state.files) for it in context)
-    instructions = _instructions_text(body, new_input, state)
+    input_tokens = sum(item_tokens(it, reader) for it in context)
+    instructions = _instructions_text(body, new_input, reader)
     input_tokens += count_tokens(instructions)
 
     output: list[dict[str, Any]] = []
@@ -239,17 +243,17 @@ def build_turn(body: Mapping[str, Any], headers: Mapping[str, str], state: Emula
     if threshold is not None and input_tokens >= threshold:
         output.append(compact_items(context, state.sealer))
     output.extend(plan.items)
-    reasoning_tokens = sum(max(1, item_tokens(it, state.files)) for it in plan.items if it.get("type") == "reasoning")
-    other_tokens = sum(item_tokens(it, state.files) for it in output if it.get("type") not in ("reasoning", "compaction"))
+    reasoning_tokens = sum(max(1, item_tokens(it, reader)) for it in plan.items if it.get("type") == "reasoning")
+    other_tokens = sum(item_tokens(it, reader) for it in output if it.get("type") not in ("reasoning", "compaction"))
 
     incomplete_reason: str | None = None
     message_tokens = 0
     if plan.needs_message:
         text = compose(
-            context, instructions, plan.facts, state.files,
+            context, instructions, plan.facts, reader,
             requested_words=_metadata_int(body, "emulator_words"), min_words=state.config.min_words,
         )
-        text = structured(text, body.get("text"), context, state.files)
+        text = structured(text, body.get("text"), context, reader)
         limit = body.get("max_output_tokens")
         budget = None if limit is None else max(0, int(limit) - reasoning_tokens - other_tokens)
         if budget is not None and count_tokens(text) > budget:

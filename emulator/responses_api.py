@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from emulator.compaction import compacted_output, compaction_object, expand_context
 from emulator.answer import item_tokens
+from emulator.content import ContentReader
 from emulator.errors import EmulatorError, invalid, not_found
 from emulator.json_codec import JSONResponse
 from emulator.model import build_turn, chain_items, normalize_input, requested_delay, requested_queue_time
@@ -205,8 +206,9 @@ async def compact(request: Request) -> Response:
     except ValueError as exc:
         raise invalid("input", f"A compaction item could not be expanded ({exc}).") from exc
     output = compacted_output(context, state.sealer)
-    input_tokens = sum(item_tokens(it, state.files) for it in context)
-    output_tokens = sum(item_tokens(it, state.files) for it in output)
+    reader = ContentReader(state.files)
+    input_tokens = sum(item_tokens(it, reader) for it in context)
+    output_tokens = sum(item_tokens(it, reader) for it in output)
     obj = compaction_object(output, {"input_tokens": input_tokens, "output_tokens": output_tokens},
                             deployment.served_model)
     state.store.save(StoredResponse(obj["id"], obj, [], False, kind="compaction"))

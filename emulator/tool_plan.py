@@ -42,6 +42,9 @@ _STOP = set(
 )
 
 
+_REPLY_TYPES = frozenset({"function_call_output", "mcp_approval_response"})
+
+
 @dataclass
 class ToolPlan:
     items: list[dict] = field(default_factory=list)  # complete output items, before any assistant message
@@ -68,10 +71,13 @@ def plan_tools(
     images = image_model(tools, body, model, headers, config)
     plan.facts.extend(carried_reasoning_facts(context, new_input, sealer))
     text = _latest_user_text(new_input)
-    continuing = _function_outputs(context, new_input, plan)
-    items, facts, approvals = approval_items(context, new_input, tools)
-    plan.items.extend(items)
-    plan.facts.extend(facts)
+    replies = {t for it in new_input if isinstance(t := it.get("type"), str)} & _REPLY_TYPES  # only replies are paired
+    continuing = "function_call_output" in replies and _function_outputs(context, new_input, plan)
+    approvals = False
+    if "mcp_approval_response" in replies:
+        items, facts, approvals = approval_items(context, new_input, tools)
+        plan.items.extend(items)
+        plan.facts.extend(facts)
     choice = _Choice.parse(body.get("tool_choice"), tools)
     if not (continuing or approvals) and choice.mode != "none" and (text is not None or choice.mode != "auto"):
         _call_tools(body, context, choice, text or _latest_user_text(context) or "", images, files, plan)

@@ -3,15 +3,41 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import socket
 import sys
 
 import uvicorn
-from openapi.catalog import is_region_supported
+from openapi.catalog import is_region_supported, load_catalog
 
 from emulator.app import create_app
 from emulator.config import EmulatorConfig
 from emulator.model import METADATA_LIMITS
 from emulator.faults import parse_fault
+
+
+def port_number(text: str) -> int:
+    """argparse type: a TCP port, 1-65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is between 1 and 65535, got {port}")
+    return port
+
+
+def check_port_free(host: str, port: int) -> None:
+    """SystemExit naming the fix when `port` is taken, before anything says the server is serving."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise SystemExit(f"responses-emulator: port {port} on {host} is in use; choose another with --port") from None
+            raise SystemExit(f"responses-emulator: cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(served under /openai/v1/ and /v1/).",
     )
     parser.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    parser.add_argument("--port", type=port_number, default=8765, help="port (default 8765)")
     parser.add_argument("--db", metavar="PATH", help="SQLite file for stored responses (default: in memory)")
     parser.add_argument(
         "--api-key", action="append", metavar="KEY",
@@ -29,7 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--no-auth", action="store_true", help="accept requests without credentials")
     parser.add_argument("--region", default="swedencentral", help="value of x-ms-region (a documented region)")
-    parser.add_argument("--snapshot", default="2026-05", help="doc snapshot to imitate (2026-05 or 2025-12)")
+    parser.add_argument(
+        "--snapshot", default="2026-05", choices=[snap.id for snap in load_catalog().snapshots],
+        help="doc snapshot to imitate (default 2026-05; 2025-12 has no compaction)",
+    )
     parser.add_argument(
         "--deployment", action="append", metavar="NAME=MODEL[@VERSION]", default=[],
         help="map a deployment name to a documented model (repeatable)",
@@ -97,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         app = create_app(config)
     except (KeyError, ValueError) as exc:  # unknown snapshot, bad --deployment
         raise SystemExit(f"responses-emulator: {exc}") from None
+    check_port_free(args.host, args.port)
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"responses-emulator: Azure base URL http://{host}:{args.port}/openai/v1/ "
           f"(OpenAI style: http://{host}:{args.port}/v1/)", flush=True)

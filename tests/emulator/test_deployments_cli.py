@@ -87,3 +87,27 @@ def test_command_prints_the_base_url_and_serves() -> None:
     finally:
         process.terminate()
         process.wait(10)
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--snapshot", "2024-01"], "argument --snapshot: invalid choice: '2024-01'"),
+        (["--port", "99999"], "argument --port: a port is between 1 and 65535, got 99999"),
+        (["--port", "http"], "argument --port: expected a port number, got 'http'"),
+    ],
+)
+def test_bad_flags_are_usage_errors_naming_the_flag(argv: list[str], said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        build_parser().parse_args(argv)
+    assert exited.value.code == 2 and said in capsys.readouterr().err
+
+
+def test_a_busy_port_is_refused_before_anything_says_serving() -> None:
+    with EmulatorServer() as running:
+        port = int(running.root_url.rsplit(":", 1)[1])
+        done = subprocess.run([sys.executable, "-m", "emulator.cli", "--port", str(port)],
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert f"port {port} on 127.0.0.1 is in use; choose another with --port" in done.stderr
+    assert "Azure base URL" not in done.stdout

@@ -47,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
         "(served under /openai/v1/ and /v1/).",
     )
     parser.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
-    parser.add_argument("--port", type=port_number, default=8765, help="port (default 8765)")
+    # Not 8765: that is the bridge's --http default, and the two often run side by side.
+    parser.add_argument("--port", type=port_number, default=8766, help="port (default 8766)")
     parser.add_argument("--db", metavar="PATH", help="SQLite file for stored responses (default: in memory)")
     parser.add_argument(
         "--api-key", action="append", metavar="KEY",

@@ -6,7 +6,7 @@ import functools
 import inspect
 import json
 from collections.abc import Awaitable, Callable
-from typing import Any, ParamSpec
+from typing import ParamSpec
 
 import openai
 from mcp_types import CallToolResult, TextContent
@@ -107,21 +107,21 @@ def _upstream_detail(exc: openai.APIStatusError) -> str:
 
 
 def error_result(message: str, response_id: str | None = None) -> CallToolResult:
-    """An MCP tool error (isError) whose text says what failed; machine-readable copy in structuredContent.
-    The one exit of every error text, so credentials are masked here whatever produced the message."""
+    """An MCP tool error (isError) whose text says what failed, with the response id when one exists.
+    The one exit of every error text, so credentials are masked here whatever produced the message.
+
+    Text only, no structuredContent: each tool's output schema describes its success result (a response,
+    a deletion, an upload...) and the MCP spec says structured content MUST conform to it. An error has
+    none of those fields, and a payload faking them (an empty compaction id, `deleted: false`) would be
+    a wrong answer; clients that validate structuredContent even on errors (the MCP inspector) would
+    otherwise show a schema complaint instead of this message.
+    """
     message = redact(message)
     # An id comes from tool arguments or the endpoint: a secret pasted into it must not come back either.
     response_id = redact(response_id) if response_id else response_id
     if response_id and response_id not in message:
         message = f"{message.rstrip('.')} (response id: {response_id})."
-    payload: dict[str, Any] = {"error": message}
-    if response_id:
-        payload["response_id"] = response_id
-    return CallToolResult(
-        content=[TextContent(type="text", text=message)],
-        structured_content=payload,
-        is_error=True,
-    )
+    return CallToolResult(content=[TextContent(type="text", text=message)], is_error=True)
 
 
 def tool_errors(fn: Callable[P, Awaitable[CallToolResult]]) -> Callable[P, Awaitable[CallToolResult]]:

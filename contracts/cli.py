@@ -20,6 +20,7 @@ from contracts.target import Target
 DEFAULT_KEY_ENV = {"azure-v1": "AZURE_OPENAI_API_KEY", "openai": "OPENAI_API_KEY", "open-responses": None}
 EMULATOR_DEPLOYMENT = "o4-mini"  # a reasoning model: the encrypted-reasoning scenario applies too
 EMULATOR_KEY = "emulator-key"
+SNAPSHOTS = ("2026-05", "2025-12")  # the catalog's doc snapshots, newest first
 SECRET_FLAGS = ("--api-key", "--bearer", "--token", "--key", "--password")
 
 
@@ -48,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     what = run.add_argument_group("what to check")
     what.add_argument("--profile", choices=sorted(PROFILES), default="azure-v1")
     what.add_argument("--spec", metavar="PATH", help="OpenAPI document to use instead of the built-in one")
-    what.add_argument("--snapshot", choices=["2026-05", "2025-12"], default="2026-05", help="doc snapshot")
+    what.add_argument("--snapshot", choices=SNAPSHOTS, default="2026-05", help="doc snapshot")
     what.add_argument("--layers", default="schema,scenario,catalog", help="comma list of schema,scenario,catalog")
     what.add_argument("--max-cases", type=int, default=None, help="budget of schema-layer requests (default 450)")
     what.add_argument("--timeout", type=float, default=30.0, help="per-request timeout in seconds")
@@ -57,8 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--json", metavar="PATH", help="write the JSON report here")
     out.add_argument("--no-progress", action="store_true", help="no live progress display")
     diff = sub.add_parser("diff-snapshots", help="what differs between two doc snapshots of the catalog")
-    diff.add_argument("--old", default="2025-12")
-    diff.add_argument("--new", default="2026-05")
+    diff.add_argument(
+        "--old", default="2025-12", metavar="SNAPSHOT",
+        help=f"the earlier doc snapshot to compare from (default %(default)s; known: {', '.join(SNAPSHOTS)})",
+    )
+    diff.add_argument(
+        "--new", default="2026-05", metavar="SNAPSHOT",
+        help=f"the later doc snapshot to compare to (default %(default)s; known: {', '.join(SNAPSHOTS)})",
+    )
     return parser
 
 

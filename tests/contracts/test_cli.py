@@ -142,6 +142,14 @@ def test_diff_snapshots_lists_what_changed(capsys: pytest.CaptureFixture[str]) -
     assert "feature compaction: unsupported → supported" in out
 
 
+def test_diff_snapshots_flags_have_help(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run_cli(["diff-snapshots", "--help"], capsys)
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "--old SNAPSHOT the earlier doc snapshot to compare from (default 2025-12; known: 2026-05, 2025-12)" in flat
+    assert "--new SNAPSHOT the later doc snapshot to compare to (default 2026-05; known: 2026-05, 2025-12)" in flat
+
+
 def test_console_script_is_installed() -> None:
     done = subprocess.run(
         [str(Path(sys.executable).parent / "responses-contracts"), "run", "--help"],

@@ -32,6 +32,7 @@ from openai.types.responses import Response
 from bridge.result_format import StreamInfo
 from bridge.raw_stream import response_of, retrieve_events
 from bridge.redaction import shorten
+from bridge.settings import ConfigurationError
 from bridge.upstream_errors import DETAIL_LIMIT, UpstreamError, describe
 
 SUMMARY_PREFIX = "[event] "
@@ -112,7 +113,7 @@ async def forward(
                 if current.status not in ("queued", "in_progress"):
                     state.final = current
                     return current
-        except (openai.APIStatusError, UpstreamError):
+        except (openai.APIStatusError, UpstreamError, ConfigurationError):  # not a cut: resuming cannot help
             raise
         except Exception as exc:  # noqa: BLE001 - any transport/parse failure mid-stream is a cut to resume
             cause = exc

@@ -9,6 +9,7 @@ from typing import Any
 import jwt
 import pytest
 from azure.core.credentials import AccessToken
+from azure.identity import CredentialUnavailableError
 
 from bridge.settings import Settings
 from emulator.config import EmulatorConfig
@@ -87,3 +88,30 @@ async def test_entra_principal_without_a_role_gets_the_role_advice() -> None:
     assert text.startswith("Permission denied (HTTP 401: Principal does not have access to API/Operation.")
     assert "'Cognitive Services OpenAI User' role" in text and "AZURE_OPENAI_API_KEY" not in text
     assert all(token not in text for token in credential.tokens)
+
+
+class UnavailableCredential:
+    """A credential chain in which nothing is set up, as DefaultAzureCredential reports it."""
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+        raise CredentialUnavailableError(
+            "DefaultAzureCredential failed to retrieve a token from the included credentials.\n"
+            "Attempted credentials:\n\tEnvironmentCredential: EnvironmentCredential authentication unavailable.\n"
+            "\tManagedIdentityCredential: ManagedIdentityCredential authentication unavailable.\n"
+            "\tAzureCliCredential: Azure CLI not found on path\nTo mitigate this issue, please refer to ..."
+        )
+
+
+async def test_entra_with_no_credential_set_up_says_what_to_do(emulator: EmulatorServer) -> None:
+    settings = settings_for(emulator, azure_openai_api_key=None, azure_openai_scope="api://custom/.default")
+    with BridgeHTTPServer(settings, credential=UnavailableCredential()) as bridge:
+        async with http_session(bridge.url) as session:
+            result = await session.call_tool("create_response", {"input": "Hello"})
+            assert (await session.call_tool("retrieve_response", {"response_id": "resp_x"})).is_error
+    assert result.is_error and result.structured_content is None
+    text = result.content[0].text
+    assert text.startswith(
+        "Entra ID sign-in failed: no credential is set up on this machine (tried EnvironmentCredential, "
+        "ManagedIdentityCredential, AzureCliCredential)."
+    ), text
+    assert "AZURE_OPENAI_SCOPE=api://custom/.default" in text and "az login" in text and "AZURE_OPENAI_API_KEY" in text

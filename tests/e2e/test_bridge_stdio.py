@@ -154,3 +154,30 @@ async def test_stdio_bridge_without_a_key_signs_in_with_default_azure_credential
     assert entra and all(entry["status"] == 200 for entry in entra)
     logged = stderr_path.read_text()
     assert tokens and all(token not in logged for token in tokens) and IDENTITY_HEADER not in logged
+
+
+async def test_stdio_entra_sign_in_failure_is_a_clear_tool_error(tmp_path: Path) -> None:
+    """No API key and a managed identity that refuses (wrong IDENTITY_HEADER -> 401): the tool error says
+    Entra sign-in failed, why, and what to do; stderr carries no traceback."""
+    calls: list[dict[str, object]] = []
+    stderr_path = tmp_path / "bridge-stderr.log"
+    with EmulatorServer() as emulator, serve(token_endpoint(calls, [])) as identity, stderr_path.open("w") as errlog:
+        env = {key: value for key, value in bridge_env(emulator).items() if key != "AZURE_OPENAI_API_KEY"}
+        env |= {**managed_identity_variables(identity), "IDENTITY_HEADER": "not-the-right-header"}
+        async with stdio_session(env, errlog) as session:
+            result = await session.call_tool("create_response", {"input": "Hello"})
+            retrieved = await session.call_tool("retrieve_response", {"response_id": "resp_x"})
+        log = admin(emulator, "GET", "requests")["data"]
+    assert calls, "the credential never asked the managed identity endpoint"
+    assert not log, "no request may reach the endpoint without a token"
+    for outcome in (result, retrieved):
+        assert outcome.is_error and outcome.structured_content is None
+        text = outcome.content[0].text
+        assert text.startswith("Entra ID sign-in failed"), text
+        assert "ManagedIdentityCredential" in text  # the short reason
+        assert "AZURE_OPENAI_API_KEY" in text and "az login" in text and "AZURE_CLIENT_ID" in text
+        assert "AZURE_OPENAI_SCOPE=https://ai.azure.com/.default" in text
+        assert "not-the-right-header" not in text
+    logged = stderr_path.read_text()
+    assert "Traceback" not in logged and "not-the-right-header" not in logged, logged
+    assert len(logged.splitlines()) <= 4, logged

@@ -1,20 +1,23 @@
 """Ready-to-paste MCP client configuration (Claude Desktop `claude_desktop_config.json`, VS Code `mcp.json`).
 
 Secrets are never printed: the API key and the HTTP token appear as placeholders (VS Code prompts for
-them through `inputs`).
+them through `inputs`). The file folders are always written out (by default the folder the command runs
+in), because a desktop client may start the server anywhere, often in `/`.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
-from bridge.settings import Settings
+from bridge.settings import OUTPUT_VARIABLE, ROOTS_VARIABLE, ConfigurationError, Settings
 
 SERVER_NAME = "responses-bridge"
 KEY_PLACEHOLDER = "<your Azure OpenAI API key, or remove this line to sign in with Entra ID>"
+ROOTS_PLACEHOLDER = f"<folder(s) the model may read files from, separated by {os.pathsep!r}>"
 
 
 def _command() -> list[str]:
@@ -34,11 +37,19 @@ def _env(settings: Settings, key_value: str) -> dict[str, str]:
     return env
 
 
+def _files_env(settings: Settings) -> dict[str, str]:
+    """The folders as this command sees them: configured, or the folder it runs in (when not too broad)."""
+    try:
+        roots = os.pathsep.join(str(root) for root in settings.allowed_roots)
+    except ConfigurationError:
+        roots = ROOTS_PLACEHOLDER
+    return {ROOTS_VARIABLE: roots, OUTPUT_VARIABLE: str(settings.output_dir.expanduser().resolve())}
+
+
 def _stdio_entry(settings: Settings, emulator: bool, key_value: str) -> dict[str, Any]:
     command, *prefix = _command()
     entry: dict[str, Any] = {"command": command, "args": [*prefix, *(["--emulator"] if emulator else [])]}
-    if not emulator:
-        entry["env"] = _env(settings, key_value)
+    entry["env"] = {**({} if emulator else _env(settings, key_value)), **_files_env(settings)}
     return entry
 
 

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bridge.redaction import shorten
-from bridge.settings import Settings
+from bridge.settings import ROOTS_VARIABLE, ConfigurationError, Settings
 from bridge.upstream_errors import ToolInputError
 
-ROOTS_VARIABLE = "RESPONSES_BRIDGE_ALLOWED_ROOTS"
 SIZE_VARIABLE = "RESPONSES_BRIDGE_MAX_FILE_BYTES"
 PATH_ECHO_LIMIT = 200  # characters of a refused path repeated in its error message
 
@@ -33,9 +32,13 @@ class LocalFile:
         return self.path.name
 
 
-def _roots(settings: Settings) -> list[Path]:
+def _roots(settings: Settings, field: str) -> list[Path]:
+    try:
+        roots = settings.allowed_roots
+    except ConfigurationError as exc:  # no root configured and the working directory is too broad
+        raise ToolInputError(f"{field}: {exc}") from None
     # Roots are resolved too: a root that is itself a symlink must compare equal to its target.
-    return [Path(root).expanduser().resolve() for root in settings.allowed_roots]
+    return [Path(root).expanduser().resolve() for root in roots]
 
 
 def _roots_text(roots: list[Path]) -> str:
@@ -45,10 +48,11 @@ def _roots_text(roots: list[Path]) -> str:
 def resolve_local_path(raw: str, settings: Settings, *, field: str) -> Path:
     """The real path of `raw` if it is a regular file inside an allowed root; `ToolInputError` otherwise.
 
-    Relative paths are taken relative to the first allowed root (the working directory by default), so the
+    Relative paths are taken relative to the first allowed root (by default the working directory, unless that
+    is too broad: see `Settings.allowed_roots`), so the
     result does not depend on where an MCP client happened to start the server.
     """
-    roots = _roots(settings)
+    roots = _roots(settings, field)
     text = raw.strip()
     if not text:
         raise ToolInputError(f"{field}: the path is empty; give a file path inside {_roots_text(roots)}")

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, PrivateAttr, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 from typing_extensions import Annotated
 
 DEFAULT_ENTRA_SCOPE = "https://ai.azure.com/.default"
+ROOTS_VARIABLE = "RESPONSES_BRIDGE_ALLOWED_ROOTS"
+OUTPUT_VARIABLE = "RESPONSES_BRIDGE_OUTPUT_DIR"
+OUTPUT_FOLDER = "responses-bridge-output"
 
 
 class Mode(str, Enum):
@@ -45,16 +49,20 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
 
-    responses_bridge_allowed_roots: Annotated[list[Path], NoDecode] = Field(default_factory=lambda: [Path.cwd()])
+    # None: the working directory, unless it is too broad (see `too_broad`).
+    responses_bridge_allowed_roots: Annotated[list[Path] | None, NoDecode] = None
     responses_bridge_max_file_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
     responses_bridge_inline_pdf_bytes: int = Field(default=4 * 1024 * 1024, ge=0)
-    responses_bridge_output_dir: Path = Field(default_factory=lambda: Path.cwd() / "responses-bridge-output")
+    # None: ./responses-bridge-output, or a per-user data folder when the working directory is too broad.
+    responses_bridge_output_dir: Path | None = None
     # Seconds a tool call may wait upstream before it hands back a job id; under the 60 s many clients allow.
     responses_bridge_time_budget: float = Field(default=45.0, gt=0, lt=3600)
     responses_bridge_http_token: SecretStr | None = None
 
     # Set by `--emulator` (never from the environment): the in-process emulator's v1 base URL.
     emulator_base_url: str | None = Field(default=None, exclude=True)
+    # Where the process started: the defaults above derive from it, not from wherever it is later.
+    _start_dir: Path = PrivateAttr(default_factory=lambda: Path.cwd().resolve())
 
     @classmethod
     def settings_customise_sources(
@@ -83,19 +91,41 @@ class Settings(BaseSettings):
 
     @field_validator("responses_bridge_allowed_roots", mode="after")
     @classmethod
-    def _resolve_roots(cls, value: list[Path]) -> list[Path]:
+    def _resolve_roots(cls, value: list[Path] | None) -> list[Path] | None:
+        if value is None:
+            return None
         if not value:
             raise ValueError(
-                "RESPONSES_BRIDGE_ALLOWED_ROOTS names no folder; set it to one or more folders separated by "
+                f"{ROOTS_VARIABLE} names no folder; set it to one or more folders separated by "
                 f"{os.pathsep!r}, or unset it to allow the working directory"
             )
         return [path.expanduser().resolve() for path in value]
 
-    # Short aliases used throughout the bridge.
     @property
     def allowed_roots(self) -> list[Path]:
-        return self.responses_bridge_allowed_roots
+        """The folders local files may come from; ConfigurationError when none is set and the working
+        directory is too broad to be the default (a desktop client that starts servers in `/`)."""
+        if self.responses_bridge_allowed_roots is not None:
+            return self.responses_bridge_allowed_roots
+        if too_broad(self._start_dir):
+            raise ConfigurationError(
+                f"local files are off: {ROOTS_VARIABLE} is not set and the bridge was started in "
+                f"{self._start_dir}, which is too broad to allow by default (the filesystem root, the home "
+                f"folder or above it; desktop MCP clients often start servers in /). Set {ROOTS_VARIABLE} "
+                f"to the folder(s) the model may read, separated by {os.pathsep!r} "
+                f"(e.g. {ROOTS_VARIABLE}={_example_folder()}); URLs and file ids work without it."
+            )
+        return [self._start_dir]
 
+    @property
+    def output_dir(self) -> Path:
+        if self.responses_bridge_output_dir is not None:
+            return self.responses_bridge_output_dir
+        if too_broad(self._start_dir):
+            return user_data_dir() / "images"
+        return self._start_dir / OUTPUT_FOLDER
+
+    # Short aliases used throughout the bridge.
     @property
     def max_file_bytes(self) -> int:
         return self.responses_bridge_max_file_bytes
@@ -103,10 +133,6 @@ class Settings(BaseSettings):
     @property
     def inline_pdf_bytes(self) -> int:
         return self.responses_bridge_inline_pdf_bytes
-
-    @property
-    def output_dir(self) -> Path:
-        return self.responses_bridge_output_dir
 
     @property
     def time_budget(self) -> float:
@@ -165,6 +191,36 @@ class Settings(BaseSettings):
     def is_azure(self) -> bool:
         """True when the endpoint speaks the Azure dialect (image deployment header, Entra scope)."""
         return self.resolve_mode() in (Mode.AZURE_KEY, Mode.AZURE_ENTRA, Mode.EMULATOR)
+
+
+def too_broad(folder: Path) -> bool:
+    """Is `folder` too broad to be a default root: the filesystem root, the home folder, or above it?"""
+    folder = folder.resolve()
+    if folder.parent == folder:
+        return True
+    try:
+        home = Path.home().resolve()
+    except (RuntimeError, KeyError):  # no home directory known for this user
+        return False
+    return home.is_relative_to(folder)
+
+
+def user_data_dir() -> Path:
+    """This user's data folder for the bridge (the platform's usual place, like platformdirs)."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "responses-bridge"
+
+
+def _example_folder() -> Path:
+    try:
+        return Path.home() / "Documents"
+    except RuntimeError:
+        return Path("/path/to/documents")
 
 
 def _with_slash(url: str) -> str:

@@ -1,6 +1,7 @@
 """`responses-contracts`: check a Responses-compatible endpoint against the documented contract.
 
-Exit codes: 0 every check passed, 1 a check failed (or could not run), 2 usage error or endpoint unreachable.
+Exit codes: 0 every check passed, 1 a check failed (or could not run), 2 usage error, or the preflight stopped
+the run (endpoint unreachable, credential refused, no Responses API at the base URL).
 Secrets are read from environment variables only (`--api-key-env`, `--bearer-env`), never from the command line.
 """
 

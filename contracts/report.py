@@ -117,8 +117,8 @@ def print_summary(console: Console, summary: RunSummary) -> None:
         console.print(failure_panel(result, mask))
     console.print(summary_table(summary))
     if summary.connection_error:
-        console.print(Text(mask(f"connection error: {summary.connection_error}"), style="bold magenta"))
-    status = {0: "[green]all checks passed[/]", 1: "[red]some checks failed[/]", 2: "[magenta]not reachable[/]"}
+        console.print(Text(mask(f"preflight: {summary.connection_error}"), style="bold magenta"))
+    status = {0: "[green]all checks passed[/]", 1: "[red]some checks failed[/]", 2: "[magenta]stopped before the checks (exit 2)[/]"}
     console.print(
         f"{status[summary.exit_code]} · {len(summary.results)} checks · {summary.cases} schema cases · "
         f"{summary.duration_s:.1f} s · {mask(summary.target.root)} ({summary.target.profile}, "

@@ -8,14 +8,12 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-import httpx
-
+from contracts import preflight
 from contracts.profiles import ProfileError
 from contracts.results import CheckResult, Layer, Outcome
 from contracts.target import Target
 
 ALL_LAYERS = (Layer.schema, Layer.scenario, Layer.catalog)
-PROBE_TIMEOUT_S = 10.0
 
 ResultCallback = Callable[[CheckResult], None]
 ProgressCallback = Callable[[Layer, int, str], None]  # layer, cases/results so far, what is being checked
@@ -28,7 +26,7 @@ class RunSummary:
     results: list[CheckResult] = field(default_factory=list)
     cases: int = 0  # schema-layer requests
     duration_s: float = 0.0
-    # Set when the endpoint could not be reached at all (exit code 2).
+    # Set when the preflight stopped the run: unreachable, credential refused, no Responses API (exit code 2).
     connection_error: str | None = None
 
     def counts(self) -> dict[Layer, Counter[Outcome]]:
@@ -58,17 +56,6 @@ def parse_layers(value: str | Sequence[str] | None) -> tuple[Layer, ...]:
     if unknown or not names:
         raise ValueError(f"--layers: unknown layer(s) {unknown or names}; use a comma list of {', '.join(known)}")
     return tuple(layer for layer in ALL_LAYERS if layer.value in names)
-
-
-def probe(target: Target) -> str | None:
-    """None when the endpoint answers HTTP at all (any status); otherwise why it could not be reached."""
-    url = f"{target.root}/models"
-    try:
-        with httpx.Client(timeout=min(target.timeout_s, PROBE_TIMEOUT_S)) as client:
-            client.get(url, headers=target.auth_headers())
-    except httpx.HTTPError as exc:
-        return target.mask_secrets(f"cannot reach {url}: {type(exc).__name__}: {exc}")
-    return None
 
 
 def _crash_result(layer: Layer, exc: BaseException, target: Target) -> CheckResult:
@@ -142,15 +129,16 @@ def run(
     """Run `layers` over `target`. Raises only for usage errors (`ProfileError`, bad arguments)."""
     started = time.monotonic()
     summary = RunSummary(target=target, layers=tuple(layers))
-    summary.connection_error = probe(target)
-    if summary.connection_error is not None:
+    problem = preflight.check(target)
+    if problem is not None:
+        summary.connection_error = problem.message
         result = CheckResult(
-            id="target.reachable",
+            id=problem.id,
             layer=summary.layers[0] if summary.layers else Layer.schema,
-            title="the endpoint answers HTTP",
-            doc_rule="The target base URL serves the Responses API",
+            title=problem.title,
+            doc_rule="The target base URL serves the Responses API and accepts the credential (checked before any layer)",
             outcome=Outcome.error,
-            message=summary.connection_error,
+            message=problem.message,
         )
         summary.results.append(result)
         if on_result:

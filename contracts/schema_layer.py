@@ -3,8 +3,7 @@
 The run goes through schemathesis' own engine (`schemathesis.engine.from_schema(schema).execute()`, the same one
 `schemathesis run` drives), configured with the same keys a `schemathesis.toml` takes (`schemathesis_config`), so
 a raw CLI run of the same document and settings is directly comparable (see benchmarks/bench_contracts.py).
-Each (operation, check) pair becomes one `CheckResult`: passed when every case passed it, failed with the first
-failing case's request and response otherwise.
+Each (operation, check) pair becomes one `CheckResult` (see `contracts.schema_results`).
 """
 
 from __future__ import annotations
@@ -19,7 +18,8 @@ from schemathesis.engine import StopReason, events, from_schema
 
 from contracts import cost_control, schema_checks
 from contracts.profiles import document_for, rules_for
-from contracts.results import CheckResult, Layer, Outcome
+from contracts.results import CheckResult
+from contracts.schema_results import Collector
 from contracts.target import Target
 
 BUILTIN_CHECKS = (
@@ -68,7 +68,6 @@ DOCUMENTED_REFUSALS: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/responses/{response_id}/cancel"): ("400",),  # only background responses can be cancelled
     ("GET", "/responses/{response_id}"): ("400",),  # stream=true resumes only responses created streaming
 }
-EXCERPT = 1200
 HARD_STOP_FACTOR = 2
 
 
@@ -165,128 +164,13 @@ def load_schema(document: dict[str, Any], config: dict[str, Any]) -> Any:
     return schemathesis.openapi.from_dict(document, config=schemathesis.Config.from_dict(config))
 
 
-class _Aggregate:
-    """Outcome of one check on one operation across all its cases."""
-
-    def __init__(self) -> None:
-        self.passed = 0
-        self.failed = 0
-        self.errors = 0
-        self.first_failure: tuple[str, str, str] | None = None  # message, request, response
-
-
-def _excerpt_request(interaction: Any, target: Target) -> str:
-    if interaction is None:
-        return ""
-    request = interaction.request
-    headers = "\n".join(f"{k}: {v[0]}" for k, v in request.headers.items())
-    body = (request.body or b"")[:EXCERPT].decode("utf-8", "replace")
-    return target.mask_secrets(f"{request.method} {request.uri}\n{headers}\n\n{body}")
-
-
-def _excerpt_response(interaction: Any, target: Target) -> str:
-    if interaction is None or interaction.response is None:
-        return ""
-    response = interaction.response
-    headers = "\n".join(f"{k}: {v[0]}" for k, v in response.headers.items())
-    body = response.content[:EXCERPT].decode("utf-8", "replace")
-    return target.mask_secrets(f"HTTP {response.status_code}\n{headers}\n\n{body}")
-
-
-def _failure_message(failure: Any) -> str:
-    title = getattr(failure, "title", "") or type(failure).__name__
-    message = getattr(failure, "message", "") or ""
-    return f"{title}: {message}".strip().rstrip(":")
-
-
-class _Collector:
-    """Folds schemathesis events into per-(operation, check) results."""
-
-    def __init__(self, target: Target) -> None:
-        self.target = target
-        self.aggregates: dict[tuple[str, str], _Aggregate] = {}
-        self.errors: dict[str, CheckResult] = {}
-        self.cases = 0
-        self.operations_seen: set[str] = set()
-
-    def scenario(self, event: events.ScenarioFinished) -> None:
-        recorder = event.recorder
-        self.cases += len(recorder.interactions)
-        for case_id, nodes in recorder.checks.items():
-            node_case = recorder.cases.get(case_id)
-            label = node_case.value.operation.label if node_case is not None else (event.label or "?")
-            self.operations_seen.add(label)
-            for node in nodes:
-                agg = self.aggregates.setdefault((label, node.name), _Aggregate())
-                status = str(node.status)
-                if status == "success":
-                    agg.passed += 1
-                elif status == "failure":
-                    agg.failed += 1
-                    if agg.first_failure is None and node.failure_info is not None:
-                        failure = node.failure_info.failure
-                        interaction = recorder.interactions.get(failure.case_id or case_id)
-                        agg.first_failure = (
-                            self.target.mask_secrets(_failure_message(failure)),
-                            _excerpt_request(interaction, self.target),
-                            _excerpt_response(interaction, self.target),
-                        )
-                else:
-                    agg.errors += 1
-
-    def error(self, label: str, message: str, *, check: str = "run") -> None:
-        """An operation schemathesis could not test; repeats of the same id are counted, not listed."""
-        key = f"schema.{check}[{label}]"
-        if key in self.errors:
-            self.errors[key].details["count"] = int(self.errors[key].details.get("count", 1)) + 1
-            return
-        self.errors[key] = CheckResult(
-            id=key,
-            layer=Layer.schema,
-            title=f"schemathesis could not test {label}",
-            doc_rule="The endpoint answers every documented operation (connection, timeout, parseable body)",
-            outcome=Outcome.error,
-            message=self.target.mask_secrets(message)[:2000],
-            details={"count": 1},
-        )
-
-    def results(self) -> list[CheckResult]:
-        out: list[CheckResult] = []
-        for (label, check), agg in sorted(self.aggregates.items()):
-            if agg.failed:
-                outcome = Outcome.failed
-            elif agg.passed:
-                outcome = Outcome.passed
-            else:
-                outcome = Outcome.error
-            message, request, response = agg.first_failure or ("", "", "")
-            if outcome is Outcome.failed:
-                message = f"{agg.failed} of {agg.failed + agg.passed} cases failed. First: {message}"
-            elif outcome is Outcome.error:
-                message = f"the check crashed on all {agg.errors} cases"
-            out.append(
-                CheckResult(
-                    id=f"schema.{check}[{label}]",
-                    layer=Layer.schema,
-                    title=f"{check} on {label}",
-                    doc_rule=schema_checks.DOC_RULES.get(check, f"custom check {check}"),
-                    outcome=outcome,
-                    message=message,
-                    request=request,
-                    response=response,
-                    details={"cases": agg.passed + agg.failed + agg.errors, "failed": agg.failed},
-                )
-            )
-        return out + list(self.errors.values())
-
-
 def _set_phases(schema: Any, enabled: tuple[str, ...]) -> None:
     for name in ALL_PHASES:
         schema.config.phases.get_by_name(name=name).enabled = name in enabled
 
 
 def _run_pass(
-    schema: Any, target: Target, budget: int | None, collector: _Collector, on_progress: Callable[[int, str], None] | None
+    schema: Any, target: Target, budget: int | None, collector: Collector, on_progress: Callable[[int, str], None] | None
 ) -> tuple[int, str]:
     """One engine execution; returns (requests sent, stop reason).
 
@@ -349,7 +233,7 @@ def run_schema_layer(
         target, document, max_cases=max_cases or DEFAULT_MAX_CASES, workers=workers,
         phases=tuple(p for names, _ in passes for p in names), fuzz_share=fuzzing_share(passes),
     )
-    collector = _Collector(target)
+    collector = Collector(target)
     schema = load_schema(document, config)
     operations = [op.ok().label for op in schema.get_all_operations() if op.ok() is not None]
     schema_checks.activate(rules_for(target.profile))

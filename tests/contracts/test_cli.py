@@ -117,7 +117,7 @@ def test_connection_refused_gives_exit_2_with_the_reason(tmp_path: Path, capsys:
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["connection_error"] and "Connection refused" in data["connection_error"]
     assert [r["id"] for r in data["results"]] == ["target.reachable"]
-    assert "not reachable" in out
+    assert "cannot reach the endpoint" in out and "stopped before the checks" in out
 
 
 @pytest.mark.timeout(30)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import subprocess
 import sys
@@ -52,6 +53,20 @@ def test_emulator_run_passes_with_exit_0_and_writes_reports(tmp_path: Path, caps
     assert [s.get("name") for s in suites] == ["contracts.schema", "contracts.scenario", "contracts.catalog"]
     assert sum(int(s.get("tests")) for s in suites) == len(data["results"])
     assert "all checks passed" in out
+
+
+@pytest.mark.timeout(120)
+def test_the_cli_emulator_keeps_uvicorn_warnings_out_of_the_output(capfd: pytest.CaptureFixture[str]) -> None:
+    # Negative cases send requests uvicorn cannot parse ("Invalid HTTP request received."); 12 cases include some.
+    code = main(["run", "--emulator", "--layers", "schema", "--max-cases", "12", "--no-progress"])
+    captured = capfd.readouterr()
+    out = captured.out + captured.err
+    assert code == 0, out
+    assert "schema cases" in out
+    assert "Invalid HTTP request" not in out
+    assert "WARNING" not in out
+    # Only while the CLI's emulator runs: uvicorn's logger is left as it was.
+    assert not logging.getLogger("uvicorn.error").filters
 
 
 @pytest.mark.timeout(60)

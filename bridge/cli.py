@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
     parser.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default 127.0.0.1; "
                         "any other address requires RESPONSES_BRIDGE_HTTP_TOKEN)")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"HTTP port (default {DEFAULT_PORT})")
+    parser.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"HTTP port, 1-65535 (default {DEFAULT_PORT})")
     parser.add_argument("--allow-host", action="append", default=[], metavar="NAME",
                         help="extra Host/Origin name accepted over HTTP (repeatable), e.g. a reverse proxy's name")
     parser.add_argument("--time-budget", type=float, default=None, metavar="SECONDS",
@@ -48,22 +48,53 @@ def build_config_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Settings fields a command-line flag can set: when the flag was given, errors name it instead of the variable.
+FLAGS = {"responses_bridge_time_budget": ("time_budget", "--time-budget")}
+
+
+def _port(text: str) -> int:
+    # The emulator's check (1-65535), imported only when --port is given: it is not needed to start up.
+    from emulator.cli import port_number
+
+    return port_number(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["config"]:
-        return _print_config(build_config_parser().parse_args(argv[1:]))
-    args = build_parser().parse_args(argv)
+    config = argv[:1] == ["config"]
+    args = build_config_parser().parse_args(argv[1:]) if config else build_parser().parse_args(argv)
     try:
-        return _serve(args)
+        return _print_config(args) if config else _serve(args)
     except ConfigurationError as exc:
         print(f"responses-bridge: {exc}", file=sys.stderr)
         return 2
-    except ValidationError as exc:  # a malformed environment variable (settings validation)
-        details = "; ".join(str(error["msg"]) for error in exc.errors())
-        print(f"responses-bridge: configuration error: {details}", file=sys.stderr)
+    except ValidationError as exc:  # a malformed environment variable or flag (settings validation)
+        flags = {field: flag for field, (dest, flag) in FLAGS.items() if getattr(args, dest, None) is not None}
+        print(f"responses-bridge: configuration error: {invalid_settings(exc, flags)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def invalid_settings(exc: ValidationError, flags: dict[str, str] | None = None) -> str:
+    """Each invalid setting named as the user set it (`flags`: field -> the flag given for it, else the
+    environment variable), with the value and the fix."""
+    parts = []
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else ""
+        info = Settings.model_fields.get(field)
+        variable = field.upper()
+        flag = (flags or {}).get(field)
+        # Never echo a secret (API keys, the HTTP token), even a malformed one.
+        secret = info is not None and "SecretStr" in str(info.annotation)
+        value = error.get("input") if not secret else None
+        if flag:
+            name = f"{flag} {value}" if value is not None else flag
+        else:
+            name = f"{variable}={value!r}" if isinstance(value, str) else variable
+        fix = info.description if info is not None and info.description else f"fix {variable} or unset it"
+        parts.append(f"{name} is invalid ({error['msg']}); {fix}")
+    return "; ".join(parts)
 
 
 def _print_config(args: argparse.Namespace) -> int:
@@ -81,7 +112,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     overrides: dict[str, object] = {}
     if args.time_budget is not None:
-        overrides["responses_bridge_time_budget"] = args.time_budget
+        overrides["responses_bridge_time_budget"] = args.time_budget  # named --time-budget in errors (FLAGS)
     with ExitStack() as stack:
         emulator = None
         if args.emulator:

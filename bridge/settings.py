@@ -50,13 +50,21 @@ class Settings(BaseSettings):
     openai_base_url: str | None = None
 
     # None: the working directory, unless it is too broad (see `too_broad`).
-    responses_bridge_allowed_roots: Annotated[list[Path] | None, NoDecode] = None
-    responses_bridge_max_file_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
-    responses_bridge_inline_pdf_bytes: int = Field(default=4 * 1024 * 1024, ge=0)
+    responses_bridge_allowed_roots: Annotated[list[Path] | None, NoDecode] = Field(
+        default=None, description=f"set it to one or more folders separated by {os.pathsep!r}, or unset it"
+    )
+    responses_bridge_max_file_bytes: int = Field(
+        default=50 * 1024 * 1024, gt=0, description="set it to a whole number of bytes above 0 (default 52428800)"
+    )
+    responses_bridge_inline_pdf_bytes: int = Field(
+        default=4 * 1024 * 1024, ge=0, description="set it to a whole number of bytes, 0 or more (default 4194304)"
+    )
     # None: ./responses-bridge-output, or a per-user data folder when the working directory is too broad.
     responses_bridge_output_dir: Path | None = None
     # Seconds a tool call may wait upstream before it hands back a job id; under the 60 s many clients allow.
-    responses_bridge_time_budget: float = Field(default=45.0, gt=0, lt=3600)
+    responses_bridge_time_budget: float = Field(
+        default=45.0, gt=0, lt=3600, description="set it to a number of seconds above 0 and below 3600 (default 45)"
+    )
     responses_bridge_http_token: SecretStr | None = None
 
     # Set by `--emulator` (never from the environment): the in-process emulator's v1 base URL.

@@ -133,3 +133,33 @@ def test_only_loopback_addresses_skip_the_http_token(host: str, loopback: bool) 
     from bridge.http_app import is_loopback
 
     assert is_loopback(host) is loopback
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize(
+    ("env", "args", "expected"),
+    [
+        ({"RESPONSES_BRIDGE_TIME_BUDGET": "abc"}, ["--emulator", "--http"],
+         "RESPONSES_BRIDGE_TIME_BUDGET='abc' is invalid (Input should be a valid number"),
+        ({}, ["--emulator", "--http", "--time-budget", "-1"], "--time-budget -1.0 is invalid (Input should be greater than 0)"),
+        ({"RESPONSES_BRIDGE_TIME_BUDGET": "abc"}, ["config", "--client", "claude"], "RESPONSES_BRIDGE_TIME_BUDGET='abc'"),
+        ({"RESPONSES_BRIDGE_MAX_FILE_BYTES": "1e3"}, ["config", "--client", "vscode"],
+         "RESPONSES_BRIDGE_MAX_FILE_BYTES='1e3' is invalid (Input should be a valid integer"),
+        ({}, ["--emulator", "--http", "--port", "99999"], "argument --port: a port is between 1 and 65535, got 99999"),
+        ({}, ["--emulator", "--http", "--port", "http"], "argument --port: expected a port number, got 'http'"),
+    ],
+)
+def test_cli_configuration_errors_name_the_variable_or_flag_and_the_fix(
+    env: dict[str, str], args: list[str], expected: str
+) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "bridge.cli", *args], capture_output=True, text=True, timeout=60,
+        env={**os.environ, **env}, stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 2, done.stderr
+    assert expected in done.stderr and "Traceback" not in done.stderr, done.stderr
+    if "budget" in expected.lower():
+        assert "set it to a number of seconds above 0 and below 3600" in done.stderr

@@ -27,6 +27,23 @@ def dumps(value: Any) -> bytes:
         return json.dumps(value, separators=(",", ":"), allow_nan=False).encode()
 
 
+def freeze(value: Any) -> str | bytes:
+    """`value` as one compact, immutable JSON text that `thaw` turns back into an equal, new object: orjson's
+    output as str, or the standard library's as bytes where orjson refuses (`thaw` must then decode with the
+    standard library too: orjson would read an integer beyond 64 bits back as a float). The str is a copy on
+    purpose: a bytes object from orjson.dumps keeps about 4 KiB of memory however short it is, which the store,
+    keeping every response, would multiply."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return json.dumps(value, separators=(",", ":"), allow_nan=False).encode()
+
+
+def thaw(frozen: str | bytes) -> Any:
+    """The value `freeze` encoded (orjson reads its own output back exactly)."""
+    return orjson.loads(frozen) if isinstance(frozen, str) else json.loads(frozen)
+
+
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
 

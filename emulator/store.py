@@ -11,6 +11,12 @@ code `server_error` ("interrupted by an emulator restart") and appends a termina
 event, so a resumed stream ends cleanly. `incomplete` would be wrong: the spec reserves
 `incomplete_details.reason` for token limits and content filters.
 
+Both back ends store copies: `get` and `events_after` return new objects each call, so a caller may change
+what it got without changing the store, and a later change to a saved object is not stored until it is saved
+again. `MemoryStore` keeps each record as frozen JSON text (emulator.json_codec.freeze), not live dicts: an
+emulator holding tens of thousands of responses as dicts spent a tenth of its CPU in the garbage collector
+re-scanning them.
+
 All methods are synchronous and thread-safe; SQLite calls are short, so the event loop calls them
 directly.
 """
@@ -23,7 +29,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from emulator.json_codec import dumps
+from emulator.json_codec import dumps, freeze, thaw
 
 RUNNING = ("queued", "in_progress")
 INTERRUPTED_ERROR = {
@@ -63,19 +69,28 @@ def failed_event(response: dict[str, Any], sequence_number: int) -> dict[str, An
     return {"type": "response.failed", "sequence_number": sequence_number, "response": response}
 
 
+# A stored record in memory: kind, streamed, then the frozen response and input items.
+_Frozen = tuple[str, bool, "str | bytes", "str | bytes"]
+
+
 class MemoryStore:
     def __init__(self) -> None:
-        self._records: dict[str, StoredResponse] = {}
-        self._events: dict[str, list[dict[str, Any]]] = {}
+        self._records: dict[str, _Frozen] = {}
+        self._events: dict[str, list[tuple[int, str | bytes]]] = {}  # (sequence_number, frozen event)
         self._lock = threading.Lock()
 
     def save(self, record: StoredResponse) -> None:
+        frozen = (record.kind, record.streamed, freeze(record.response), freeze(record.input_items))
         with self._lock:
-            self._records[record.id] = record
+            self._records[record.id] = frozen
 
     def get(self, response_id: str) -> StoredResponse | None:
         with self._lock:
-            return self._records.get(response_id)
+            frozen = self._records.get(response_id)
+        if frozen is None:
+            return None
+        kind, streamed, response, items = frozen
+        return StoredResponse(response_id, thaw(response), thaw(items), streamed, kind)
 
     def delete(self, response_id: str) -> bool:
         with self._lock:
@@ -83,12 +98,14 @@ class MemoryStore:
             return self._records.pop(response_id, None) is not None
 
     def add_event(self, response_id: str, event: dict[str, Any]) -> None:
+        frozen = (event["sequence_number"], freeze(event))
         with self._lock:
-            self._events.setdefault(response_id, []).append(event)
+            self._events.setdefault(response_id, []).append(frozen)
 
     def events_after(self, response_id: str, after: int) -> list[dict[str, Any]]:
         with self._lock:
-            return [e for e in self._events.get(response_id, []) if e["sequence_number"] > after]
+            events = list(self._events.get(response_id, []))
+        return [thaw(event) for sequence_number, event in events if sequence_number > after]
 
     def recover(self) -> list[str]:
         return []  # nothing survives a restart in memory

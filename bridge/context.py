@@ -11,11 +11,11 @@ from azure.core.credentials import TokenCredential
 from bridge.entra import token_provider
 from bridge.redaction import install_log_redaction, register_secret
 from bridge.settings import Mode, Settings
+from bridge.upstream_errors import IMAGE_DEPLOYMENT_HEADER, ToolInputError
 
 if TYPE_CHECKING:
     from emulator.server import EmulatorServer
 
-IMAGE_DEPLOYMENT_HEADER = "x-ms-oai-image-generation-deployment"
 DEFAULT_IMAGE_DEPLOYMENT = "gpt-image-1"
 EMULATOR_KEY = "emulator-key"
 # The SDK retries 408/409/429/5xx and connection errors with exponential backoff, honouring
@@ -38,8 +38,19 @@ class BridgeContext:
 
     def default_model(self) -> str | None:
         if self.mode is Mode.OPENAI:
-            return self.settings.azure_openai_deployment or None
+            return self.settings.openai_model or self.settings.azure_openai_deployment or None
         return self.settings.default_deployment
+
+    def require_model(self, model: str | None) -> str:
+        """`model`, else the configured default; a ToolInputError saying what to set for this mode."""
+        chosen = model or self.default_model()
+        if chosen:
+            return chosen
+        if self.mode is Mode.OPENAI:
+            raise ToolInputError("model: none given and no default set; pass the OpenAI model name as `model` "
+                                 "(e.g. gpt-4o), or set OPENAI_MODEL.")
+        raise ToolInputError("model: none given and no default set; pass your deployment's name as `model`, "
+                             "or set AZURE_OPENAI_DEPLOYMENT.")
 
     async def aclose(self) -> None:
         await self.client.close()

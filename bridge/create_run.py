@@ -102,13 +102,7 @@ async def run_create(
     `input`); it does not run when the call is a retry answering approval questions, which continues the
     pending response instead (its input was sent already, so a large PDF is not uploaded twice).
     """
-    if not kwargs.get("model"):
-        model = bctx.default_model()
-        if not model:
-            raise ToolInputError(
-                "`model` is required: pass the deployment name as `model`, or set AZURE_OPENAI_DEPLOYMENT."
-            )
-        kwargs["model"] = model
+    kwargs["model"] = bctx.require_model(kwargs.get("model"))
     storable = kwargs.get("store") is not False
     if background and not storable:
         raise ToolInputError("`background=true` needs `store` true (background responses are stored); drop store=false.")

@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     azure_openai_scope: str = DEFAULT_ENTRA_SCOPE
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
+    openai_model: str | None = Field(default=None, description="default model name in OpenAI mode")
 
     # None: the working directory, unless it is too broad (see `too_broad`).
     responses_bridge_allowed_roots: Annotated[list[Path] | None, NoDecode] = Field(

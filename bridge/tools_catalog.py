@@ -201,9 +201,7 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
         known = [s.id for s in load_catalog().snapshots]
         if snapshot_id not in known:
             raise ToolInputError(f"snapshot_id: unknown doc snapshot {snapshot_id!r}; use one of {', '.join(known)}")
-        deployment = model or ctx.default_model()
-        if not deployment:
-            raise ToolInputError("model: no deployment given and none configured; pass `model` or set AZURE_OPENAI_DEPLOYMENT")
+        deployment = ctx.require_model(model)
         raw = await ctx.client.responses.with_raw_response.create(
             model=deployment, input="Reply with OK.", max_output_tokens=16, store=False
         )

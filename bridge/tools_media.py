@@ -59,15 +59,6 @@ class FilesAnswer(ResponseResult):
     attachments: list[dict[str, Any]] = Field(default_factory=list, description="How each attachment was sent")
 
 
-def _model(ctx: BridgeContext, model: str | None) -> str:
-    chosen = model or ctx.default_model()
-    if not chosen:
-        raise ToolInputError(
-            "model: no deployment given and none configured; pass `model` or set AZURE_OPENAI_DEPLOYMENT"
-        )
-    return chosen
-
-
 def _user_message(prompt: str, parts: list[Attachment]) -> list[dict[str, Any]]:
     if not prompt.strip():
         raise ToolInputError("prompt: empty; say what you want to know about the attachments")
@@ -135,7 +126,7 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
         inline as data URLs. The answer includes the response id for follow-ups with previous_response_id.
         """
         prepared = await prepare_attachments(ctx, attachments)
-        kwargs: dict[str, Any] = {"model": _model(ctx, model), "input": _user_message(prompt, prepared), "store": store}
+        kwargs: dict[str, Any] = {"model": ctx.require_model(model), "input": _user_message(prompt, prepared), "store": store}
         if instructions:
             kwargs["instructions"] = instructions
         if max_output_tokens is not None:
@@ -155,7 +146,7 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
     ) -> Annotated[CallToolResult, FilesAnswer]:
         """Ask a vision-capable deployment about one image and return its answer."""
         item = await image_attachment(ctx, image, field="image", detail=detail)
-        return await run(mcp_ctx, {"model": _model(ctx, model), "input": _user_message(question, [item])}, [item])
+        return await run(mcp_ctx, {"model": ctx.require_model(model), "input": _user_message(question, [item])}, [item])
 
     @mcp.tool(title="Generate an image", annotations=CREATES)
     @tool_errors
@@ -182,7 +173,7 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
             if value != "auto":
                 tool[key] = value
         # run_create adds the image deployment header (ctx.image_headers()) and never streams this request.
-        kwargs = {"model": _model(ctx, model), "input": prompt, "tools": [tool], "tool_choice": {"type": "image_generation"}}
+        kwargs = {"model": ctx.require_model(model), "input": prompt, "tools": [tool], "tool_choice": {"type": "image_generation"}}
         result = await run(mcp_ctx, kwargs)
         data = result.structured_content or {}
         if result.is_error or data.get("status") in ("queued", "in_progress"):

@@ -242,11 +242,8 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
         previous_response_id. Pass the returned `output` items, plus your next message, as create_response input."""
         if input is None and previous_response_id is None:
             raise ToolInputError("Give `input` (items to compact) or `previous_response_id` (conversation to compact).")
-        model = model or ctx.default_model()
-        if not model:
-            raise ToolInputError("`model` is required: pass the deployment name, or set AZURE_OPENAI_DEPLOYMENT.")
         compacted = await ctx.client.responses.compact(
-            model=model, **_drop_none(input=input, previous_response_id=previous_response_id, instructions=instructions)
+            model=ctx.require_model(model), **_drop_none(input=input, previous_response_id=previous_response_id, instructions=instructions)
         )
         return structured_result(
             CompactResult(

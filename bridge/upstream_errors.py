@@ -6,7 +6,7 @@ import functools
 import inspect
 import json
 from collections.abc import Awaitable, Callable
-from typing import ParamSpec
+from typing import Any, ParamSpec
 
 import openai
 from mcp_types import CallToolResult, TextContent
@@ -15,6 +15,7 @@ from bridge.redaction import redact, shorten
 from bridge.settings import ConfigurationError
 
 P = ParamSpec("P")
+IMAGE_DEPLOYMENT_HEADER = "x-ms-oai-image-generation-deployment"
 # An endpoint may echo the whole request (a base64 PDF) in its error message; the user needs the start.
 DETAIL_LIMIT = 500
 
@@ -28,10 +29,33 @@ PERMISSION_ADVICE = (
     "'Cognitive Services OpenAI User' role (Azure portal: the resource > Access control (IAM)), wait a few "
     "minutes for the assignment to apply, then retry."
 )
-NOT_FOUND_ADVICE = (
-    "Check that `model` matches your deployment name (not the model family name; default deployment: "
-    "AZURE_OPENAI_DEPLOYMENT), that AZURE_OPENAI_ENDPOINT points at the right resource, and - for a response "
-    "id - that the response was created with store=true and has not been deleted."
+DEPLOYMENT_ADVICE = (
+    "Check that `model` names a deployment of this resource (the deployment name, not the model family name; "
+    "default: AZURE_OPENAI_DEPLOYMENT) and that AZURE_OPENAI_ENDPOINT points at the right resource."
+)
+OPENAI_MODEL_ADVICE = (
+    "Check the model name in `model` (default: OPENAI_MODEL) and that your OpenAI project has access to it."
+)
+RESPONSE_ID_ADVICE = (
+    "Check the response id: it must come from this endpoint (AZURE_OPENAI_ENDPOINT / OPENAI_BASE_URL), have been "
+    "created with store=true, and not have been deleted."
+)
+FILE_ID_ADVICE = (
+    "Check the file id: it must come from upload_file (or the Files API) on this endpoint and not have been "
+    "deleted; or attach the local file by path instead."
+)
+COMPACTION_ADVICE = (
+    "This endpoint does not serve POST /responses/compact: the older Azure docs list compaction as unsupported. "
+    "Continue without compacting, or use a resource and API version that support it (check_endpoint lists the "
+    "documented limitations)."
+)
+IMAGE_DEPLOYMENT_ADVICE = (
+    "Set AZURE_OPENAI_IMAGE_DEPLOYMENT to the name of your image model deployment (default gpt-image-1); the "
+    "bridge sends it as the x-ms-oai-image-generation-deployment header."
+)
+OTHER_NOT_FOUND_ADVICE = (
+    "Check `model` (your deployment name; default: AZURE_OPENAI_DEPLOYMENT), the ids in the request, and that "
+    "AZURE_OPENAI_ENDPOINT / OPENAI_BASE_URL points at the right resource."
 )
 
 
@@ -70,8 +94,10 @@ def _describe(exc: BaseException, response_id: str | None) -> str:
             return f"Permission denied (HTTP {status}: {detail}){suffix}{where}. {PERMISSION_ADVICE}"
         if status in (401, 403):
             return f"The endpoint refused the credentials (HTTP {status}: {detail}){suffix}{where}. {AUTH_ADVICE}"
+        if _names_image_deployment(exc):
+            return f"The image deployment was refused (HTTP {status}: {detail}){suffix}{where}. {IMAGE_DEPLOYMENT_ADVICE}"
         if status == 404:
-            return f"Not found (HTTP 404: {detail}){suffix}{where}. {NOT_FOUND_ADVICE}"
+            return f"Not found (HTTP 404: {detail}){suffix}{where}. {not_found_advice(exc)}"
         if status == 429:
             return (
                 f"Rate limited (HTTP 429: {detail}){suffix}{where}; the bridge already retried with backoff, "
@@ -89,20 +115,64 @@ def _describe(exc: BaseException, response_id: str | None) -> str:
     return f"{type(exc).__name__}: {shorten(redact(str(exc)), DETAIL_LIMIT)}{suffix}"
 
 
-def _upstream_detail(exc: openai.APIStatusError) -> str:
+def not_found_advice(exc: openai.APIStatusError) -> str:
+    """What to check for this 404, from what was asked: the operation's path and the field the endpoint names."""
+    error = _error_fields(exc)
+    param, code = str(error.get("param") or ""), str(error.get("code") or "")
+    path = _request_path(exc)
+    if code == "DeploymentNotFound":
+        if _sent_image_deployment(exc):  # either deployment may be the missing one
+            return f"{DEPLOYMENT_ADVICE} If it is the image deployment: {IMAGE_DEPLOYMENT_ADVICE}"
+        return DEPLOYMENT_ADVICE
+    if code == "model_not_found":
+        return OPENAI_MODEL_ADVICE
+    if path.endswith("/responses/compact"):
+        return COMPACTION_ADVICE
+    if param.endswith("file_id") or "/files/" in path:
+        return FILE_ID_ADVICE
+    if param in ("response_id", "previous_response_id") or "/responses/" in path:
+        return RESPONSE_ID_ADVICE
+    if param == "model":
+        return DEPLOYMENT_ADVICE
+    return OTHER_NOT_FOUND_ADVICE
+
+
+def _names_image_deployment(exc: openai.APIStatusError) -> bool:
+    return str(_error_fields(exc).get("param") or "").lower() == IMAGE_DEPLOYMENT_HEADER
+
+
+def _sent_image_deployment(exc: openai.APIStatusError) -> bool:
+    try:
+        return IMAGE_DEPLOYMENT_HEADER in exc.response.request.headers
+    except RuntimeError:
+        return False
+
+
+def _error_fields(exc: openai.APIStatusError) -> dict[str, Any]:
     body = exc.body
+    error = body.get("error", body) if isinstance(body, dict) else None
+    return error if isinstance(error, dict) else {}
+
+
+def _request_path(exc: openai.APIStatusError) -> str:
+    try:
+        return exc.response.request.url.path
+    except RuntimeError:  # a response built without its request
+        return ""
+
+
+def _upstream_detail(exc: openai.APIStatusError) -> str:
     # Azure sends `{"error": {...}}` or, for token failures, a bare `{"statusCode", "message"}`.
-    if isinstance(body, dict):
-        error = body.get("error", body)
-        if isinstance(error, dict):
-            # Only the message is cut: param and code stay, they name the field to fix.
-            parts = [shorten(redact(str(error.get("message") or "").strip()), DETAIL_LIMIT)]
-            for key in ("param", "code"):
-                if error.get(key):
-                    parts.append(f"{key}={error[key]}")
-            text = "; ".join(part for part in parts if part)
-            if text:
-                return text
+    error = _error_fields(exc)
+    if error:
+        # Only the message is cut: param and code stay, they name the field to fix.
+        parts = [shorten(redact(str(error.get("message") or "").strip()), DETAIL_LIMIT)]
+        for key in ("param", "code"):
+            if error.get(key):
+                parts.append(f"{key}={error[key]}")
+        text = "; ".join(part for part in parts if part)
+        if text:
+            return text
     return shorten(redact(exc.message), DETAIL_LIMIT)
 
 

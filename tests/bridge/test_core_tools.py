@@ -129,7 +129,7 @@ async def test_retrieve_list_items_delete(bridge: BridgeHTTPServer) -> None:
         gone = await session.call_tool("retrieve_response", {"response_id": rid})
     assert gone.is_error
     text = gone.content[0].text
-    assert "404" in text and rid in text and "deployment name" in text
+    assert "404" in text and rid in text and "Check the response id" in text and "deployment" not in text
 
 
 async def test_function_call_round_trip(bridge: BridgeHTTPServer) -> None:

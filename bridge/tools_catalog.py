@@ -180,8 +180,13 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
         return _dump(diff(oldest, newest).model_dump(mode="json"))
 
     @mcp.tool(
-        title="Check the endpoint against the docs",
-        annotations=ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=True),
+        annotations=ToolAnnotations(
+            title="Check the endpoint against the docs",
+            readOnlyHint=True,
+            destructiveHint=False,
+            idempotentHint=True,
+            openWorldHint=True,
+        ),
     )
     @tool_errors
     async def check_endpoint(

@@ -28,7 +28,7 @@ USER_DATA_REFUSAL = (
     "it as a known issue and say to upload with purpose 'assistants' instead); use purpose='assistants'"
 )
 # Creating a stored response or a file changes upstream state but destroys nothing; results differ per call.
-CREATES = ToolAnnotations(readOnlyHint=False, destructiveHint=False, idempotentHint=False, openWorldHint=True)
+CREATES = dict(readOnlyHint=False, destructiveHint=False, idempotentHint=False, openWorldHint=True)
 
 ModelArg = Annotated[
     str | None,
@@ -69,7 +69,7 @@ def _user_message(prompt: str, parts: list[Attachment]) -> list[dict[str, Any]]:
 def register(mcp: MCPServer, ctx: BridgeContext) -> None:
     """Register the media tools and the generated-image resource template on `mcp`."""
 
-    @mcp.tool(title="Upload a file", annotations=CREATES)
+    @mcp.tool(annotations=ToolAnnotations(title="Upload a file", **CREATES))
     @tool_errors
     async def upload_file(
         path: Annotated[str, Field(description="Local file path inside the allowed roots (relative paths start there)")],
@@ -109,7 +109,7 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
         answer = FilesAnswer.model_validate({**result.structured_content, "attachments": [a.summary() for a in sent]})
         return structured_result(answer, list(result.content[1:]))
 
-    @mcp.tool(title="Ask about files", annotations=CREATES)
+    @mcp.tool(annotations=ToolAnnotations(title="Ask about files", **CREATES))
     @tool_errors
     async def ask_about_files(
         mcp_ctx: Context,
@@ -133,7 +133,7 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
             kwargs["max_output_tokens"] = max_output_tokens
         return await run(mcp_ctx, kwargs, prepared)
 
-    @mcp.tool(title="Describe an image", annotations=CREATES)
+    @mcp.tool(annotations=ToolAnnotations(title="Describe an image", **CREATES))
     @tool_errors
     async def describe_image(
         mcp_ctx: Context,
@@ -148,7 +148,7 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
         item = await image_attachment(ctx, image, field="image", detail=detail)
         return await run(mcp_ctx, {"model": ctx.require_model(model), "input": _user_message(question, [item])}, [item])
 
-    @mcp.tool(title="Generate an image", annotations=CREATES)
+    @mcp.tool(annotations=ToolAnnotations(title="Generate an image", **CREATES))
     @tool_errors
     async def generate_image(
         mcp_ctx: Context,
@@ -190,8 +190,13 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
 
     # Approving lets the model run an arbitrary tool on a remote server, which may change things there.
     @mcp.tool(
-        title="Answer an MCP approval request",
-        annotations=ToolAnnotations(readOnlyHint=False, destructiveHint=True, idempotentHint=False, openWorldHint=True),
+        annotations=ToolAnnotations(
+            title="Answer an MCP approval request",
+            readOnlyHint=False,
+            destructiveHint=True,
+            idempotentHint=False,
+            openWorldHint=True,
+        ),
     )
     @tool_errors
     async def approve_mcp_request(

@@ -69,6 +69,11 @@ async def test_every_tool_listed_with_schemas_and_annotations(bridge: BridgeHTTP
         hints = tool.annotations
         assert hints is not None and hints.open_world_hint is True
         assert (hints.read_only_hint, hints.destructive_hint, hints.idempotent_hint) == (read_only, destructive, idempotent)
+    # Every tool, these and the media/catalog ones: the display title in annotations too (clients read either).
+    assert len(tools) >= 15
+    for tool in tools.values():
+        assert tool.annotations is not None and tool.annotations.title, tool.name
+        assert tool.title in (None, tool.annotations.title), tool.name
 
 
 async def test_streamed_create_forwards_deltas_in_order(bridge: BridgeHTTPServer, clean_emulator: EmulatorServer) -> None:

@@ -182,10 +182,7 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
     @mcp.tool(
         annotations=ToolAnnotations(
             title="Check the endpoint against the docs",
-            readOnlyHint=True,
-            destructiveHint=False,
-            idempotentHint=True,
-            openWorldHint=True,
+            readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=True,
         ),
     )
     @tool_errors

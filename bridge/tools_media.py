@@ -192,10 +192,7 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
     @mcp.tool(
         annotations=ToolAnnotations(
             title="Answer an MCP approval request",
-            readOnlyHint=False,
-            destructiveHint=True,
-            idempotentHint=False,
-            openWorldHint=True,
+            readOnlyHint=False, destructiveHint=True, idempotentHint=False, openWorldHint=True,
         ),
     )
     @tool_errors

@@ -23,7 +23,7 @@ from emulator.errors import EmulatorError
 from emulator.files_api import file_routes
 from emulator.json_codec import JSONResponse
 from emulator.middleware import EmulatorMiddleware
-from emulator.responses_api import response_routes
+from emulator.responses_api import create_response, response_routes
 from emulator.state import EmulatorState
 
 
@@ -59,11 +59,15 @@ def create_app(config: EmulatorConfig) -> Starlette:
             await state.jobs.shutdown()
             state.close()
 
+    prefixes = ("/openai/v1", "/v1")
     app = Starlette(
         routes=[
             Route("/healthz", _health),
-            Mount("/openai/v1", routes=api),
-            Mount("/v1", routes=api),
+            # The hottest request, POST /responses, is matched here first so that it skips a mount and its
+            # second router (a quarter of the routing cost); other methods on that path fall through to the
+            # mounts, which answer them as before (405).
+            *[Route(f"{prefix}/responses", create_response, methods=["POST"]) for prefix in prefixes],
+            *[Mount(prefix, routes=api) for prefix in prefixes],
             Mount("/_emulator", routes=admin_routes()),
         ],
         exception_handlers={EmulatorError: _emulator_error, HTTPException: _http_error},

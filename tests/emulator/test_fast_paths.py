@@ -122,3 +122,21 @@ def test_image_input_turn_over_http(emulator: EmulatorServer) -> None:
     assert "PNG" in text and "7" in text
     assert data["usage"]["input_tokens"] == 2 + 85  # "describe" is 8 bytes = 2 tokens, the image 85
     assert data["usage"]["total_tokens"] == data["usage"]["input_tokens"] + data["usage"]["output_tokens"]
+
+
+@pytest.mark.parametrize("prefix", ["/openai/v1", "/v1"])
+def test_create_route_and_its_neighbours(emulator: EmulatorServer, prefix: str) -> None:
+    """POST /responses is routed before the mounts; every other method and path still gets the mounts' answer."""
+    url = emulator.root_url + prefix + "/responses"
+    headers = {"api-key": KEY}
+    created = httpx.post(url, headers=headers, json=BODY)
+    assert created.status_code == 200 and created.headers["x-ms-served-model"] == "gpt-4o-2024-11-20"
+    assert created.headers["x-ms-region"] and created.headers["x-ratelimit-remaining-requests"]
+    for method in ("GET", "PUT"):
+        wrong = httpx.request(method, url, headers=headers)
+        assert wrong.status_code == 405
+        assert wrong.json()["error"]["message"] == f"Method {method} is not allowed on {prefix}/responses."
+    slash = httpx.post(url + "/", headers=headers, json=BODY)
+    assert slash.status_code == 307 and slash.headers["location"].endswith(prefix + "/responses")
+    assert httpx.post(url + "x", headers=headers, json=BODY).status_code == 404
+    assert httpx.get(url + "/" + created.json()["id"], headers=headers).json()["status"] == "completed"

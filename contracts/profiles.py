@@ -13,6 +13,7 @@ import yaml
 
 from contracts.target import AuthKind, Profile, Target
 from openapi.discriminators import add_mappings
+from openapi.overlay import sse_media_type
 
 # Operation parameters and response headers that only Azure defines; the OpenAI profile removes them
 # from the document so that generated requests look like OpenAI ones and OpenAI answers are not judged on them.
@@ -105,6 +106,8 @@ def document_for(target: Target, *, loader: Callable[[], dict[str, Any]] = built
         # The built-in document's generator maps its discriminators; a given one may leave them to OpenAPI's
         # implicit schema-name rule (the Open Responses document does), which flags every real `type` tag.
         add_mappings(document)
+        allow_undocumented_client_errors(document)
+        frame_sse_schemas(document)
     elif rules.needs_spec:
         raise ProfileError(
             f"profile {rules.name!r} needs --spec PATH (e.g. the Open Responses document openresponses-openapi.json)"
@@ -116,6 +119,71 @@ def document_for(target: Target, *, loader: Callable[[], dict[str, Any]] = built
     else:
         strip_azure(document)
     return document
+
+
+def allow_undocumented_client_errors(document: dict[str, Any]) -> list[str]:
+    """Give operations that document no client error at all a bare `4XX` response, in place; returns their labels.
+
+    OpenAPI asks a document to cover the success response and the errors it knows of, not every status (3.1,
+    Responses Object). A document listing only 200 (the Open Responses one) says nothing about 4xx, so a
+    400 for an invalid body is the right answer, not an undocumented one. Whether a *valid* request was refused
+    stays positive_data_acceptance's call; the answer's body has no schema to be checked against.
+    """
+    widened = []
+    for path, item in document.get("paths", {}).items():
+        for method in METHODS:
+            responses = item.get(method, {}).get("responses") if isinstance(item.get(method), dict) else None
+            if not isinstance(responses, dict) or not responses:
+                continue
+            codes = [str(code).upper() for code in responses]
+            if "DEFAULT" in codes or any(code.startswith("4") for code in codes):
+                continue
+            responses["4XX"] = {"description": "client error (the document lists none; OpenAPI does not require it)"}
+            widened.append(f"{method.upper()} {path}")
+    return widened
+
+
+def frame_sse_schemas(document: dict[str, Any]) -> list[str]:
+    """Make `text/event-stream` schemas that describe the event payload describe the SSE event, in place.
+
+    schemathesis validates each parsed event (`{"data": str, "event": str, ...}`) against the media type's
+    schema, so a document naming the payload union there (the Open Responses one does) fails every streamed
+    answer whatever the endpoint sends. The derived document's shape fixes that (see `openapi.overlay`): the
+    payload schema moves to `data`'s `contentSchema`. Returns the labels of the operations changed.
+    """
+    framed = []
+    for path, item in document.get("paths", {}).items():
+        for method in METHODS:
+            operation = item.get(method)
+            for response in (operation.get("responses", {}) if isinstance(operation, dict) else {}).values():
+                media = response.get("content", {}).get("text/event-stream") if isinstance(response, dict) else None
+                schema = media.get("schema") if isinstance(media, dict) else None
+                if not isinstance(schema, dict) or "data" in schema.get("properties", {}):
+                    continue
+                frame = sse_media_type()["schema"]
+                frame["properties"]["data"]["contentSchema"] = schema
+                media["schema"] = frame
+                framed.append(f"{method.upper()} {path}")
+    return framed
+
+
+def response_properties(document: dict[str, Any], name: str = "Response") -> frozenset[str]:
+    """Every property name the document's `name` schema declares, through `allOf` and local `$ref`s."""
+    schemas = document.get("components", {}).get("schemas", {})
+    names: set[str] = set()
+    pending: list[Any] = [schemas.get(name, {})]
+    seen: set[str] = set()
+    while pending:
+        schema = pending.pop()
+        if not isinstance(schema, dict):
+            continue
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/") and ref not in seen:
+            seen.add(ref)
+            pending.append(schemas.get(ref.rsplit("/", 1)[-1], {}))
+        names.update(schema.get("properties", {}))
+        pending.extend(schema.get("allOf", []))
+    return frozenset(names)
 
 
 def apply_azure_limits(document: dict[str, Any]) -> None:

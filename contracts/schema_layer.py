@@ -17,8 +17,9 @@ import schemathesis
 from schemathesis.engine import StopReason, events, from_schema
 
 from contracts import cost_control, schema_checks
-from contracts.profiles import document_for, rules_for
+from contracts.profiles import builtin_document, document_for, response_properties, rules_for
 from contracts.results import CheckResult
+from contracts.schema_findings import FindingNamer, failure_message
 from contracts.schema_results import Collector
 from contracts.target import Target
 
@@ -203,7 +204,7 @@ def _run_pass(
                 if event.stop_reason == StopReason.SERVER_UNAVAILABLE:
                     collector.error("run", f"the server stopped responding at {target.root}")
                 for failure in event.failures:
-                    collector.error("run", _failure_message(failure), check="after_run")
+                    collector.error("run", failure_message(failure), check="after_run")
     finally:
         cost_control.activate(None)
     if budget is not None and policy.calls >= budget:
@@ -233,7 +234,9 @@ def run_schema_layer(
         target, document, max_cases=max_cases or DEFAULT_MAX_CASES, workers=workers,
         phases=tuple(p for names, _ in passes for p in names), fuzz_share=fuzzing_share(passes),
     )
-    collector = Collector(target)
+    # Against a --spec document, a missing property the Azure/OpenAI Response object lacks too is a dialect difference.
+    dialect = response_properties(builtin_document()) if target.spec_path else None
+    collector = Collector(target, namer=FindingNamer(document, dialect_properties=dialect))
     schema = load_schema(document, config)
     operations = [op.ok().label for op in schema.get_all_operations() if op.ok() is not None]
     schema_checks.activate(rules_for(target.profile))

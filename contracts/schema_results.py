@@ -6,12 +6,14 @@ Passed when every case passed the check, failed with the first failing case's re
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from schemathesis.engine import events
 
 from contracts import schema_checks
 from contracts.results import CheckResult, Layer, Outcome
+from contracts.schema_findings import FindingNamer, failure_message
 from contracts.target import Target
 
 EXCERPT = 1200
@@ -27,6 +29,7 @@ class _Aggregate:
         self.failed = 0
         self.errors = 0
         self.first_failure: tuple[str, str, str] | None = None  # message, request, response
+        self.findings: Counter[str] = Counter()  # distinct findings among the failed cases
 
 
 def _excerpt_request(interaction: Any, target: Target) -> str:
@@ -47,17 +50,14 @@ def _excerpt_response(interaction: Any, target: Target) -> str:
     return target.mask_secrets(f"HTTP {response.status_code}\n{headers}\n\n{body}")
 
 
-def _failure_message(failure: Any) -> str:
-    title = getattr(failure, "title", "") or type(failure).__name__
-    message = getattr(failure, "message", "") or ""
-    return f"{title}: {message}".strip().rstrip(":")
-
-
 class Collector:
     """Folds schemathesis events into per-(operation, check) results."""
 
-    def __init__(self, target: Target) -> None:
+    def __init__(self, target: Target, *, namer: FindingNamer | None = None) -> None:
         self.target = target
+        self.namer = namer or FindingNamer()
+        # The document judging the answers: a --spec one is named in the rules of the checks that use it.
+        self.document = f"the --spec document {Path(target.spec_path).name}" if target.spec_path else ""
         self.aggregates: dict[tuple[str, str], _Aggregate] = {}
         self.errors: dict[str, CheckResult] = {}
         self.cases = 0
@@ -81,11 +81,13 @@ class Collector:
                     agg.passed += 1
                 elif status == "failure":
                     agg.failed += 1
+                    if node.failure_info is not None:
+                        agg.findings[self.target.mask_secrets(self.namer.name(node.failure_info.failure))] += 1
                     if agg.first_failure is None and node.failure_info is not None:
                         failure = node.failure_info.failure
                         interaction = recorder.interactions.get(failure.case_id or case_id)
                         agg.first_failure = (
-                            self.target.mask_secrets(_failure_message(failure)),
+                            self.target.mask_secrets(failure_message(failure)),
                             _excerpt_request(interaction, self.target),
                             _excerpt_response(interaction, self.target),
                         )
@@ -119,7 +121,8 @@ class Collector:
                 outcome = Outcome.error
             message, request, response = agg.first_failure or ("", "", "")
             if outcome is Outcome.failed:
-                message = f"{agg.failed} of {agg.failed + agg.passed} cases failed. First: {message}"
+                found = "; ".join(f"{text} ({count} cases)" for text, count in agg.findings.most_common(5))
+                message = f"{agg.failed} of {agg.failed + agg.passed} cases failed. Findings: {found}. First: {message}"
             elif outcome is Outcome.error:
                 message = f"the check crashed on all {agg.errors} cases"
             out.append(
@@ -127,15 +130,23 @@ class Collector:
                     id=f"schema.{check}[{label}]",
                     layer=Layer.schema,
                     title=f"{check} on {label}",
-                    doc_rule=schema_checks.DOC_RULES.get(check, f"custom check {check}"),
+                    doc_rule=self.doc_rule(check),
                     outcome=outcome,
                     message=message,
                     request=request,
                     response=response,
-                    details={"cases": agg.passed + agg.failed + agg.errors, "failed": agg.failed},
+                    details={
+                        "cases": agg.passed + agg.failed + agg.errors,
+                        "failed": agg.failed,
+                        "findings": dict(agg.findings),
+                    },
                 )
             )
         return out + list(self.errors.values()) + self.refusal()
+
+    def doc_rule(self, check: str) -> str:
+        rule = schema_checks.DOC_RULES.get(check, f"custom check {check}")
+        return rule.replace("the derived document", self.document) if self.document else rule
 
     def refusal(self) -> list[CheckResult]:
         """An error when every answer was a refusal: the checks above then passed on error bodies alone."""

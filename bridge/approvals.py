@@ -10,7 +10,9 @@ again). Elicitation travels two ways, chosen by the negotiated MCP protocol:
   `resume_approvals` submits them instead of creating the response again.
 
 A client without form elicitation gets the response unchanged; the requests are listed in the result and
-the `approve_mcp_request` tool answers them. Declined or cancelled elicitation denies the call.
+the `approve_mcp_request` tool answers them. A declined question denies the call; a cancelled one (the user
+dismissed the dialog without deciding) leaves the requests pending, listed in the result for
+`approve_mcp_request` later, as MCP distinguishes the two.
 """
 
 from __future__ import annotations
@@ -158,6 +160,8 @@ async def resolve_approvals(
             except (MCPError, ValueError):
                 # The client refused the form or answered off-schema: leave the requests to approve_mcp_request.
                 return response
+            if outcome.action == "cancel":
+                return response  # dismissed, not decided: nothing goes upstream; the result lists the requests
             if outcome.action == "accept":
                 decisions.append((request.id, outcome.data.approve, outcome.data.reason))
             else:
@@ -184,6 +188,9 @@ async def resume_approvals(
         if answer is None:
             # The client retried without answering: ask again, from the same point.
             return InputRequiredResult(input_requests=_questions(state["questions"]), request_state=mcp_ctx.request_state)
+        if isinstance(answer, ElicitResult) and answer.action == "cancel":
+            # Dismissed, not decided: submit nothing and hand back the response with its requests pending.
+            return await ctx.client.responses.retrieve(state["response_id"])
         decisions.append(_decision(request_id, answer))
     response = await submit_approvals(ctx, state["response_id"], decisions, create_kwargs, continue_with)
     return await resolve_approvals(

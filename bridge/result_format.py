@@ -146,7 +146,11 @@ def _next_step(response: Response, calls: list[FunctionCall], approvals: list[Ap
             f"previous_response_id={response.id!r} and one output per call_id."
         )
     if approvals:
-        return "Approve or deny each approval request with approve_mcp_request, then continue the response."
+        return (
+            f"Nothing was sent to the remote MCP server yet. Answer each of approval_requests with "
+            f"approve_mcp_request(response_id={response.id!r}, approval_request_id=<its id>, approve=true or "
+            "false); the response continues after the answer."
+        )
     return None
 
 

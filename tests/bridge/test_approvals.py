@@ -88,16 +88,39 @@ async def test_approved_through_elicitation_over_streamable_http(emulator: Emula
     assert_approved_and_continued(result)
 
 
-@pytest.mark.parametrize("action", ["decline", "cancel"])
-async def test_declined_or_cancelled_elicitation_denies_the_call(
-    emulator: EmulatorServer, tmp_path: Path, action: str
-) -> None:
-    user = User(action)
-    async with bridge_client(media_context(emulator, tmp_path), elicitation_callback=user) as client:
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+async def test_declined_elicitation_denies_the_call(emulator: EmulatorServer, tmp_path: Path, mode: str) -> None:
+    user = User("decline")
+    async with bridge_client(media_context(emulator, tmp_path), elicitation_callback=user, mode=mode) as client:
         result = structured(await client.call_tool("create_response", CREATE))
     assert len(user.asked) == 1
     assert mcp_calls(result) == [] and result["approval_requests"] == []
-    assert "denied" in result["output_text"] and f"the user chose to {action}" in result["output_text"]
+    assert "denied" in result["output_text"] and "the user chose to decline" in result["output_text"]
+
+
+@pytest.mark.parametrize("mode", ["auto", "legacy"])  # InputRequiredResult round trip / elicitation request
+async def test_cancelled_elicitation_leaves_the_approval_pending(
+    emulator: EmulatorServer, tmp_path: Path, mode: str
+) -> None:
+    """Cancel (the dialog dismissed) is no decision: nothing goes upstream, the requests come back with how
+    to answer them later, and approve_mcp_request then continues the response."""
+    user = User("cancel")
+    admin(emulator, "DELETE", "requests")
+    async with bridge_client(media_context(emulator, tmp_path), elicitation_callback=user, mode=mode) as client:
+        pending = structured(await client.call_tool("create_response", CREATE))
+        log = admin(emulator, "GET", "requests")["data"]
+        assert len(user.asked) == 1 and mcp_calls(pending) == [] and pending["status"] == "completed"
+        [request] = pending["approval_requests"]
+        assert f"approve_mcp_request(response_id={pending['response_id']!r}" in pending["next_step"]
+        # The only create is the first one: no mcp_approval_response was sent.
+        assert len([e for e in log if e["method"] == "POST" and e["path"].endswith("/responses")]) == 1
+        approved = structured(
+            await client.call_tool(
+                "approve_mcp_request",
+                {"response_id": pending["response_id"], "approval_request_id": request["id"], "approve": True},
+            )
+        )
+    assert_approved_and_continued(approved)
 
 
 async def test_user_denying_in_the_form_passes_the_reason_on(emulator: EmulatorServer, tmp_path: Path) -> None:

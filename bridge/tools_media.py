@@ -27,6 +27,14 @@ USER_DATA_REFUSAL = (
     "purpose: 'user_data' is not supported by Azure OpenAI for files used as Responses input (the docs list "
     "it as a known issue and say to upload with purpose 'assistants' instead); use purpose='assistants'"
 )
+# The docs: "images cannot be uploaded as a file and then referenced as input". Only a warning, not a refusal:
+# an uploaded image still serves where files do (code_interpreter container file_ids, image edits).
+UPLOADED_IMAGE_WARNING = (
+    "This is an image ({media_type}). The docs say images cannot be uploaded as a file and then referenced as "
+    "input, so this file id will not work in `attachments` or as input_image. To show the image to the model, "
+    "send it inline instead: describe_image with the local path, or the local path in `attachments` (both send "
+    "a data URL)."
+)
 # Creating a stored response or a file changes upstream state but destroys nothing; results differ per call.
 CREATES = dict(readOnlyHint=False, destructiveHint=False, idempotentHint=False, openWorldHint=True)
 
@@ -53,10 +61,15 @@ class UploadResult(BaseModel):
     purpose: str
     status: str | None = None
     media_type: str | None = Field(default=None, description="What the bridge recognised the content as")
+    warning: str | None = Field(default=None, description="Why this file id may not work where you plan to use it")
 
 
 class FilesAnswer(ResponseResult):
     attachments: list[dict[str, Any]] = Field(default_factory=list, description="How each attachment was sent")
+
+
+def _is_image(media_type: str | None) -> bool:
+    return bool(media_type and media_type.startswith("image/"))
 
 
 def _user_message(prompt: str, parts: list[Attachment]) -> list[dict[str, Any]]:
@@ -81,6 +94,8 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
         """Upload a local file with the Files API and return its file id, for use as input in later requests.
 
         The docs say purpose 'user_data' is not supported for Responses file input on Azure; use 'assistants'.
+        Images upload, but the docs say an uploaded image cannot be referenced as input: to show one to the
+        model, pass its local path to describe_image or in `attachments` instead (the result warns).
         """
         if purpose == "user_data" and ctx.mode is not Mode.OPENAI:
             raise ToolInputError(USER_DATA_REFUSAL)
@@ -96,6 +111,7 @@ def register(mcp: MCPServer, ctx: BridgeContext) -> None:
             purpose=uploaded.purpose,
             status=uploaded.status,
             media_type=media_type,
+            warning=UPLOADED_IMAGE_WARNING.format(media_type=media_type) if _is_image(media_type) else None,
         )
         return structured_result(result)
 

@@ -235,3 +235,21 @@ async def test_media_over_streamable_http(emulator: EmulatorServer, tmp_path: Pa
             again = await session.call_tool("describe_image", {"image": "https://example.com/a.png"})
             assert not again.is_error
     assert base64.b64decode(read.contents[0].blob) == Path(image["path"]).read_bytes()  # type: ignore[union-attr]
+
+
+async def test_uploading_an_image_warns_that_it_cannot_be_referenced_as_input(
+    emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    (files_dir(tmp_path) / "photo.png").write_bytes(make_image(32, 24, "PNG"))
+    (files_dir(tmp_path) / "notes.pdf").write_bytes(make_pdf(PDF_TEXT))
+    async with bridge_client(media_context(emulator, tmp_path)) as client:
+        image = structured(await client.call_tool("upload_file", {"path": "photo.png"}))
+        pdf = structured(await client.call_tool("upload_file", {"path": "notes.pdf"}))
+        # What the warning recommends works: the same image, sent inline by its local path.
+        seen = structured(await client.call_tool("describe_image", {"image": "photo.png"}))
+    assert image["media_type"] == "image/png" and image["file_id"]
+    warning = image["warning"]
+    assert "images cannot be uploaded as a file and then referenced as input" in warning
+    assert "describe_image" in warning and "data URL" in warning
+    assert pdf["warning"] is None
+    assert "32x24" in seen["output_text"]

@@ -15,6 +15,7 @@ import openai
 from openai.types.responses import Response
 
 from bridge.raw_stream import retrieve_events
+from bridge.settings import ConfigurationError
 from bridge.stream_forward import Report, StreamState, forward
 
 ACTIVE_STATUSES = ("queued", "in_progress")
@@ -69,8 +70,8 @@ async def cancel_quietly(client: openai.AsyncOpenAI, response_id: str) -> None:
     with anyio.CancelScope(shield=True), anyio.move_on_after(CANCEL_TIMEOUT):
         try:
             await client.with_options(max_retries=1).responses.cancel(response_id)
-        except openai.APIError:
-            pass  # already finished, or not cancellable: nothing more to do
+        except (openai.APIError, ConfigurationError):
+            pass  # already finished, not cancellable, or no token to ask with: nothing more to do
 
 
 async def stream_within_budget(

@@ -77,3 +77,13 @@ async def test_openai_mode_names_what_applies_there(emulator: EmulatorServer) ->
         async with http_session(bridge.url) as session:
             result = await session.call_tool("create_response", {"input": "Hi"})
     assert not result.is_error and result.structured_content["model"].startswith("gpt-4o")
+
+
+async def test_an_unknown_openai_model_gets_openai_advice() -> None:
+    with EmulatorServer(EmulatorConfig(azure_mode=False)) as openai_style:
+        settings = Settings(openai_api_key="emulator-key", openai_base_url=openai_style.openai_base_url)
+        with BridgeHTTPServer(settings) as bridge:
+            async with http_session(bridge.url) as session:
+                text = await _error(session, "create_response", {"input": "Hi", "model": "no-such-model"})
+    assert "404" in text and "model_not_found" in text and "OPENAI_MODEL" in text, text
+    assert "AZURE_OPENAI_DEPLOYMENT" not in text and "deployment" not in text

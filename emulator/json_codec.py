@@ -6,13 +6,17 @@ does it in ~1.5 us. orjson refuses what the standard library accepts in two case
 and lone surrogates (both can arrive in a request and be echoed); those objects fall back to the standard
 library's compact, ASCII-escaped output, so every object still encodes.
 
-Decoding stays with the standard library (orjson would read a 30-digit integer as a float), but rejects the
-non-standard constants `NaN` / `Infinity`, which are not JSON and which no encoder here writes back.
+Decoding gives what the standard library gives, rejecting the non-standard constants `NaN` / `Infinity`
+(not JSON, and no encoder here writes them back). orjson decodes first (~5x faster) when the bytes hold no
+run of 19 digits, the only input orjson accepts and reads differently (an integer beyond 64 bits becomes a
+float); whatever orjson refuses (other encodings, lone surrogates, 1e400, bad JSON) goes to the standard
+library, which decides and words the error.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import orjson
@@ -51,8 +55,16 @@ def _reject_constant(name: str) -> Any:
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 
 
+_LONG_NUMBER = re.compile(rb"\d{19}")
+
+
 def loads(raw: bytes | str) -> Any:
-    """Like json.loads (same encodings, same errors as ValueError), without NaN / Infinity."""
+    """Like json.loads (same encodings, same values, same errors as ValueError), without NaN / Infinity."""
+    if isinstance(raw, bytes) and _LONG_NUMBER.search(raw) is None:
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
     text = raw.decode(json.detect_encoding(raw), "surrogatepass") if isinstance(raw, bytes) else raw
     return _DECODER.decode(text)
 

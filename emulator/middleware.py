@@ -46,19 +46,21 @@ class EmulatorMiddleware:
         self._region = state.config.region.encode()
         # (api-key, authorization) -> the caller an accepted key credential was: a key check is a pure function
         # of the header values and the config, but authenticating hashes the credential for its fingerprint.
-        self._callers: dict[tuple[str | None, str | None], Caller] = {}
+        self._callers: dict[tuple[bytes | None, bytes | None], Caller] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_headers = Headers(scope=scope)
+        # name -> first value, as starlette's Headers.get reads them (ASGI header names are lower-case bytes);
+        # one dict for the four headers read here is cheaper than four scans of the list
+        request_headers: dict[bytes, bytes] = dict(reversed(scope["headers"]))
         rid = request_id()
         encoded = rid.encode()
         extra = [(b"apim-request-id", encoded), (b"x-request-id", encoded), (b"x-ms-region", self._region)]
-        client_request_id = request_headers.get("x-ms-client-request-id")
+        client_request_id = request_headers.get(b"x-ms-client-request-id")
         if client_request_id:
-            extra.append((b"x-ms-client-request-id", client_request_id.encode("latin-1")))
+            extra.append((b"x-ms-client-request-id", client_request_id))
         entry: dict[str, Any] = {"request_id": rid, "method": scope["method"], "path": scope["path"]}
 
         async def send_with_headers(message: Message) -> None:
@@ -89,17 +91,17 @@ class EmulatorMiddleware:
             if "status" not in entry:  # the app failed before answering
                 self.state.requests.add(entry)
 
-    def _caller(self, headers: Headers) -> Caller:
+    def _caller(self, scope: Scope, headers: dict[bytes, bytes]) -> Caller:
         """emulator.auth.authenticate, remembering accepted keys (never Entra tokens: they expire)."""
-        credentials = (headers.get("api-key"), headers.get("authorization"))
+        credentials = (headers.get(b"api-key"), headers.get(b"authorization"))
         caller = self._callers.get(credentials)
         if caller is None:
-            caller = authenticate(headers, self.state.config)
+            caller = authenticate(Headers(scope=scope), self.state.config)
             if caller.kind != "entra" and len(self._callers) < KNOWN_CALLERS:
                 self._callers[credentials] = caller
         return caller
 
-    def _early_response(self, scope: Scope, headers: Headers, entry: dict[str, Any]) -> JSONResponse | None:
+    def _early_response(self, scope: Scope, headers: dict[bytes, bytes], entry: dict[str, Any]) -> JSONResponse | None:
         path: str = scope["path"]
         if path.startswith("/openai/"):
             version = QueryParams(scope.get("query_string", b"").decode("latin-1")).get("api-version")
@@ -108,15 +110,16 @@ class EmulatorMiddleware:
                                      f"'{version}'. On /openai/v1/ use api-version=v1 or preview, or omit it."}},
                                     status_code=400)
         try:
-            caller = self._caller(headers)
+            caller = self._caller(scope, headers)
         except AuthFailure as failure:
             entry.update(auth=failure.attempted.kind, fingerprint=failure.attempted.fingerprint)
             return failure.response
         entry.update(auth=caller.kind, fingerprint=caller.fingerprint)
         if path.startswith(ADMIN_PREFIX):
             return None
+        spec = headers.get(b"x-emulator-fault")
         try:
-            fault = self.state.faults.select(path, headers.get("x-emulator-fault"))
+            fault = self.state.faults.select(path, None if spec is None else spec.decode("latin-1"))
         except ValueError as exc:
             return JSONResponse({"error": {"code": "invalid_value", "param": "x-emulator-fault",
                                            "message": f"Bad x-emulator-fault header: {exc}"}}, status_code=400)

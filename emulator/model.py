@@ -72,7 +72,8 @@ def normalize_input(raw: Any) -> list[dict[str, Any]]:
             item.setdefault("status", "completed")
         elif kind == "mcp_approval_response":
             item.setdefault("request_id", item.get("approval_request_id"))  # the derived document requires it
-        item.setdefault("id", new_id(_ID_PREFIX.get(kind, kind.split("_")[0][:4] or "item")))
+        if "id" not in item:
+            item["id"] = new_id(_ID_PREFIX.get(kind) or kind.split("_")[0][:4] or "item")
         items.append(item)
     return items
 

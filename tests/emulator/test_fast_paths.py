@@ -140,3 +140,29 @@ def test_create_route_and_its_neighbours(emulator: EmulatorServer, prefix: str) 
     assert slash.status_code == 307 and slash.headers["location"].endswith(prefix + "/responses")
     assert httpx.post(url + "x", headers=headers, json=BODY).status_code == 404
     assert httpx.get(url + "/" + created.json()["id"], headers=headers).json()["status"] == "completed"
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"model": "gpt-4o", "input": "Hello"}', b'{"a":1,"a":2}', b"-0", b"1E400", b"[1.5e-400]", b'"\\u0000"',
+    b"123456789012345678901234567890", b"18446744073709551615", b"-9223372036854775809", b'{"x": "\\ud800"}',
+    '{"x": "\u00e9"}'.encode("utf-16"), b'\xef\xbb\xbf{"a":1}', b'{"a": "\xed\xa0\x80"}', b"NaN", b"[Infinity]", b"",
+    b"{", b"[1,]", b"01", b'"a\nb"', b'"\xff"', b"[0.1, 1.7976931348623157e308, 5e-324]",
+])
+def test_request_decoding_matches_the_standard_library(raw: bytes) -> None:
+    """json_codec.loads takes orjson's fast path only where orjson reads exactly what the standard library does."""
+    import json
+
+    from emulator.json_codec import loads
+
+    def standard(data: bytes) -> Any:
+        return json.loads(data.decode(json.detect_encoding(data), "surrogatepass"),
+                          parse_constant=lambda name: (_ for _ in ()).throw(ValueError(name)))
+
+    def outcome(decode: Any) -> tuple[str, str]:
+        try:
+            value = decode(raw)
+        except ValueError:
+            return ("error", "")
+        return (type(value).__name__, repr(value))
+
+    assert outcome(loads) == outcome(standard)

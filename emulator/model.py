@@ -244,8 +244,13 @@ def build_turn(body: dict[str, Any], headers: Mapping[str, str], state: Emulator
     if threshold is not None and input_tokens >= threshold:
         output.append(compact_items(context, state.sealer))
     output.extend(plan.items)
-    reasoning_tokens = sum(max(1, item_tokens(it, reader)) for it in plan.items if it.get("type") == "reasoning")
-    other_tokens = sum(item_tokens(it, reader) for it in output if it.get("type") not in ("reasoning", "compaction"))
+    reasoning_tokens = other_tokens = 0  # reasoning items come from the plan only; compaction is not output text
+    for item in output:
+        kind = item.get("type")
+        if kind == "reasoning":
+            reasoning_tokens += max(1, item_tokens(item, reader))
+        elif kind != "compaction":
+            other_tokens += item_tokens(item, reader)
 
     incomplete_reason: str | None = None
     message_tokens = 0

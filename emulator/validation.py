@@ -34,10 +34,28 @@ async def json_body(request: Request) -> dict[str, Any]:
     return body
 
 
-def _check_type(body: dict[str, Any], name: str, kinds: tuple[type, ...], what: str) -> None:
-    value = body.get(name)
-    if value is not None and (not isinstance(value, kinds) or (bool not in kinds and isinstance(value, bool))):
-        raise invalid(name, f"`{name}` must be {what}.", code="invalid_type")
+# Typed fields, in the order they are checked (the first wrong one is reported): name, accepted types, whether
+# a boolean passes (JSON true is a Python int), and what the message says the field must be.
+_Typed = tuple[tuple[str, tuple[type, ...], bool, str], ...]
+_TYPED: _Typed = (
+    *((name, (bool,), True, "true or false") for name in ("stream", "background", "store", "parallel_tool_calls")),
+    ("max_output_tokens", (int,), False, "an integer"),
+    ("temperature", (int, float), False, "a number between 0 and 2"),
+    ("top_p", (int, float), False, "a number between 0 and 1"),
+    ("metadata", (dict,), False, "an object of up to 16 string values"),
+    ("previous_response_id", (str,), False, "the id of a stored response"),
+)
+_TYPED_CONTEXT: _Typed = (
+    ("context_management", (list,), False, 'an array such as [{"type": "compaction", "compact_threshold": 200000}]'),
+)
+_TYPED_IDS: _Typed = tuple((name, (str,), False, "a string") for name in ("user", "safety_identifier", "prompt_cache_key"))
+
+
+def _check_types(body: dict[str, Any], fields: _Typed) -> None:
+    for name, kinds, bool_ok, what in fields:
+        value = body.get(name)
+        if value is not None and (not isinstance(value, kinds) or (not bool_ok and isinstance(value, bool))):
+            raise invalid(name, f"`{name}` must be {what}.", code="invalid_type")
 
 
 def check_create(body: dict[str, Any]) -> None:
@@ -50,13 +68,7 @@ def check_create(body: dict[str, Any]) -> None:
     if body.get("input") is None and not body.get("previous_response_id"):
         raise invalid("input", "`input` is required: a string or an array of input items.",
                       code="missing_required_parameter")
-    for name in ("stream", "background", "store", "parallel_tool_calls"):
-        _check_type(body, name, (bool,), "true or false")
-    _check_type(body, "max_output_tokens", (int,), "an integer")
-    _check_type(body, "temperature", (int, float), "a number between 0 and 2")
-    _check_type(body, "top_p", (int, float), "a number between 0 and 1")
-    _check_type(body, "metadata", (dict,), "an object of up to 16 string values")
-    _check_type(body, "previous_response_id", (str,), "the id of a stored response")
+    _check_types(body, _TYPED)
     limit = body.get("max_output_tokens")
     if limit is not None and limit < MIN_OUTPUT_TOKENS:
         raise invalid("max_output_tokens", f"Invalid 'max_output_tokens': integer below minimum value. Expected a "
@@ -68,19 +80,19 @@ def check_create(body: dict[str, Any]) -> None:
     if top_p is not None and not 0 <= top_p <= 1:
         raise invalid("top_p", "`top_p` must be between 0 and 1.", code="invalid_value")
     metadata = body.get("metadata") or {}
-    if len(metadata) > 16 or any(not isinstance(v, str) or len(v) > 512 or len(k) > 64 for k, v in metadata.items()):
+    if metadata and (len(metadata) > 16 or any(not isinstance(v, str) or len(v) > 512 or len(k) > 64
+                                               for k, v in metadata.items())):
         raise invalid("metadata", "`metadata` takes up to 16 keys (64 characters each) with string values of up "
                       "to 512 characters.", code="invalid_value")
     if body.get("background") and body.get("store") is False:
         raise invalid("background", BACKGROUND_DOC, code="invalid_value")
-    _check_type(body, "context_management", (list,), 'an array such as [{"type": "compaction", "compact_threshold": 200000}]')
+    _check_types(body, _TYPED_CONTEXT)
     for index, entry in enumerate(body.get("context_management") or []):
         threshold = entry.get("compact_threshold") if isinstance(entry, dict) else None
         if threshold is not None and (not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1):
             raise invalid(f"context_management[{index}].compact_threshold",
                           "`compact_threshold` must be a positive integer (a token count).")
-    for name in ("user", "safety_identifier", "prompt_cache_key"):
-        _check_type(body, name, (str,), "a string")
+    _check_types(body, _TYPED_IDS)
     if not _only_checked_scalars(body):
         check_schema(body, "CreateResponse")
 

@@ -117,6 +117,10 @@ class EmulatorMiddleware:
         entry.update(auth=caller.kind, fingerprint=caller.fingerprint)
         if path.startswith(ADMIN_PREFIX):
             return None
+        if b"%2f" in scope.get("raw_path", b"").lower():
+            # Routing sees the decoded path, where `resp_1%2Finput_items` would reach another operation; an
+            # encoded slash belongs to an id, and no id has one.
+            return JSONResponse({"error": {"code": "404", "message": "Resource not found"}}, status_code=404)
         spec = headers.get(b"x-emulator-fault")
         try:
             fault = self.state.faults.select(path, None if spec is None else spec.decode("latin-1"))

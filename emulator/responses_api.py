@@ -82,18 +82,25 @@ def _current(state: EmulatorState, response_id: str) -> dict[str, Any]:
 async def retrieve_response(request: Request) -> Response:
     state = _state(request)
     response_id = request.path_params["response_id"]
-    stream = request.query_params.get("stream", "false").lower()
-    if stream not in ("true", "false", "1", "0"):
-        raise invalid("stream", "`stream` must be true or false.", code="invalid_type")
+    stream = _query_bool(request, "stream")
+    _query_bool(request, "include_obfuscation")  # documented; streams here are never obfuscated
+    # Checked even without stream=true: a documented integer parameter takes integers only.
+    starting_after = parse_starting_after(request.query_params.get("starting_after"))
     _check_include(request)
-    if stream in ("true", "1"):
-        starting_after = parse_starting_after(request.query_params.get("starting_after"))
+    if stream:
         record = _stored(state, response_id)
         events = resume_events(state, record, starting_after)
         fault = request.scope.get("state", {}).get("fault")
         return EventStreamResponse(events, fault=fault, headers=_served(record.response["model"]))
     response = _current(state, response_id)
     return JSONResponse(response, headers=_served(response["model"]))
+
+
+def _query_bool(request: Request, name: str) -> bool:
+    value = request.query_params.get(name, "false").lower()
+    if value not in ("true", "false", "1", "0"):
+        raise invalid(name, f"`{name}` must be true or false.", code="invalid_type")
+    return value in ("true", "1")
 
 
 def _check_include(request: Request) -> None:

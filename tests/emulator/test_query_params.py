@@ -24,6 +24,30 @@ def test_retrieve_rejects_an_undocumented_include_naming_the_field(server: Emula
     assert "reasoning.encrypted_content" in bad.json()["error"]["message"]
 
 
+@pytest.mark.parametrize(
+    ("query", "param"),
+    [("starting_after=M", "starting_after"), ("include_obfuscation=null", "include_obfuscation"),
+     ("stream=maybe", "stream")],
+)
+def test_retrieve_rejects_malformed_documented_parameters_even_without_stream(
+    server: EmulatorServer, query: str, param: str
+) -> None:
+    http = httpx.Client(base_url=server.base_url, headers={"api-key": "emulator-key"})
+    rid = http.post("responses", json={"model": "gpt-4o", "input": "hi"}).json()["id"]
+    bad = http.get(f"responses/{rid}?{query}")
+    assert bad.status_code == 400 and bad.json()["error"]["param"] == param
+    fine = http.get(f"responses/{rid}?starting_after=3&include_obfuscation=false&stream=false")
+    assert fine.status_code == 200 and fine.json()["id"] == rid
+
+
+def test_an_encoded_slash_in_an_id_is_not_a_path_separator(server: EmulatorServer) -> None:
+    http = httpx.Client(base_url=server.base_url, headers={"api-key": "emulator-key"})
+    rid = http.post("responses", json={"model": "gpt-4o", "input": "hi"}).json()["id"]
+    assert http.get(f"responses/{rid}/input_items").status_code == 200
+    sneaky = http.get(f"responses/{rid}%2Finput_items")
+    assert sneaky.status_code == 404 and sneaky.json() == {"error": {"code": "404", "message": "Resource not found"}}
+
+
 def test_retrieve_accepts_documented_include_from_the_sdk(server: EmulatorServer) -> None:
     client = openai.OpenAI(base_url=server.base_url, api_key="emulator-key")
     created = client.responses.create(model="gpt-4o", input="hi")

@@ -67,16 +67,19 @@ def resolve_local_path(raw: str, settings: Settings, *, field: str) -> Path:
         # Resolve the missing path the way the OS would (links first, then `..`), never lexically: for
         # `link/../x` the two differ, and only the physical one says which file is missing and whether
         # it is inside. The escape is reported before the absence, so nothing leaks about what exists outside.
-        physical = Path(os.path.realpath(candidate))
+        physical = _physical(candidate)
         if not _inside(physical, roots):
             raise _outside(field, shown, roots, linked=_inside(_lexical(candidate), roots)) from None
         raise ToolInputError(
             f"{field}: {shown} does not exist (looked for {_shown(str(physical))}); give the path of an existing file"
         ) from None
-    except RuntimeError:  # Python 3.11 reports a symlink loop this way
-        raise ToolInputError(f"{field}: {shown} cannot be resolved (a symlink loop); check the path") from None
-    except OSError as exc:  # too long a name, a file used as a directory, permission denied on a parent
-        reason = exc.strerror or exc.__class__.__name__
+    except (RuntimeError, OSError) as exc:
+        # A symlink loop (RuntimeError in Python 3.11), too long a name, a file used as a directory, permission
+        # denied on a parent. The reason is said only for a path inside the roots: outside them it would tell
+        # what exists there (`outside_file/x` -> "Not a directory").
+        if not (_inside(_physical(candidate), roots) and _inside(_lexical(candidate), roots)):
+            raise _outside(field, shown, roots, linked=_inside(_lexical(candidate), roots)) from None
+        reason = "a symlink loop" if isinstance(exc, RuntimeError) else exc.strerror or exc.__class__.__name__
         raise ToolInputError(f"{field}: {shown} cannot be resolved ({reason}); check the path") from None
     if not _inside(real, roots):
         raise _outside(field, shown, roots, linked=_inside(_lexical(candidate), roots))
@@ -119,6 +122,14 @@ def read_local_file(raw: str, settings: Settings, *, field: str) -> LocalFile:
 
 def _inside(path: Path, roots: list[Path]) -> bool:
     return any(path.is_relative_to(root) for root in roots)
+
+
+def _physical(candidate: Path) -> Path:
+    """`candidate` resolved the way the OS would (links, then `..`) as far as it exists."""
+    try:
+        return Path(os.path.realpath(candidate))
+    except (OSError, RuntimeError, ValueError):
+        return _lexical(candidate)
 
 
 def _lexical(candidate: Path) -> Path:

@@ -141,6 +141,26 @@ def test_not_a_directory_in_the_middle_is_said_in_words(root: Path) -> None:
         resolve_local_path("docs/a.txt/x.pdf", settings_for(root), field="path")
 
 
+@pytest.mark.parametrize("through_link", [False, True])
+def test_probing_outside_the_roots_says_nothing_about_what_is_there(
+    root: Path, outside: Path, through_link: bool
+) -> None:
+    """`outside_file/x` would fail with "Not a directory" and so prove that the file exists: outside the roots
+    every failure is the same refusal, whatever is on disk there."""
+    if through_link:
+        (root / "up").symlink_to(outside.parent, target_is_directory=True)
+        existing, missing = f"up/{outside.name}/x", "up/nothing-here/x"
+    else:
+        existing, missing = f"{outside}/x", f"{outside.parent}/nothing-here/x"
+    messages = []
+    for probe in (existing, missing):
+        with pytest.raises(ToolInputError) as err:
+            resolve_local_path(probe, settings_for(root), field="path")
+        messages.append(str(err.value).replace(probe, "PROBE"))
+    assert messages[0] == messages[1] and "outside the allowed roots" in messages[0]
+    assert "Not a directory" not in messages[0]
+
+
 def test_a_huge_escaping_path_is_echoed_shortened(root: Path) -> None:
     huge = "../" * 2000 + "etc/passwd"
     with pytest.raises(ToolInputError) as err:

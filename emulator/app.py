@@ -19,7 +19,7 @@ from starlette.routing import Mount, Route
 
 from emulator.admin_api import admin_routes
 from emulator.config import EmulatorConfig
-from emulator.errors import EmulatorError
+from emulator.errors import RESOURCE_NOT_FOUND, EmulatorError
 from emulator.files_api import file_routes
 from emulator.json_codec import JSONResponse
 from emulator.middleware import EmulatorMiddleware
@@ -38,7 +38,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         return JSONResponse({"error": {"code": "405", "message": f"Method {request.method} is not allowed on "
                                        f"{request.url.path}."}}, status_code=405)
     if exc.status_code == 404:
-        return JSONResponse({"error": {"code": "404", "message": "Resource not found"}}, status_code=404)
+        return JSONResponse(RESOURCE_NOT_FOUND, status_code=404)
     return JSONResponse({"error": {"code": str(exc.status_code), "message": str(exc.detail)}},
                         status_code=exc.status_code)
 

@@ -7,6 +7,10 @@ from typing import Any
 from emulator.json_codec import JSONResponse
 
 
+# What Azure answers for a path it does not serve.
+RESOURCE_NOT_FOUND = {"error": {"code": "404", "message": "Resource not found"}}
+
+
 class EmulatorError(Exception):
     """Raise anywhere in a handler; the app turns it into `{"error": {...}}` with this status.
 

@@ -66,7 +66,10 @@ def loads(raw: bytes | str) -> Any:
         except orjson.JSONDecodeError:
             pass
     text = raw.decode(json.detect_encoding(raw), "surrogatepass") if isinstance(raw, bytes) else raw
-    return _DECODER.decode(text)
+    try:
+        return _DECODER.decode(text)
+    except RecursionError:  # orjson stops at depth 1024; the standard library runs out of stack instead
+        raise ValueError("the JSON is nested too deeply") from None
 
 
 class JSONResponse(responses.JSONResponse):

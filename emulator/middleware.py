@@ -21,6 +21,7 @@ from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from emulator.auth import AuthFailure, Caller, authenticate
+from emulator.errors import RESOURCE_NOT_FOUND
 from emulator.json_codec import JSONResponse
 from emulator.state import EmulatorState
 
@@ -46,7 +47,7 @@ class EmulatorMiddleware:
         self._region = state.config.region.encode()
         # (api-key, authorization) -> the caller an accepted key credential was: a key check is a pure function
         # of the header values and the config, but authenticating hashes the credential for its fingerprint.
-        self._callers: dict[tuple[bytes | None, bytes | None], Caller] = {}
+        self._callers: dict[tuple[tuple[str, ...], bytes | None, bytes | None], Caller] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -93,7 +94,8 @@ class EmulatorMiddleware:
 
     def _caller(self, scope: Scope, headers: dict[bytes, bytes]) -> Caller:
         """emulator.auth.authenticate, remembering accepted keys (never Entra tokens: they expire)."""
-        credentials = (headers.get(b"api-key"), headers.get(b"authorization"))
+        # The accepted keys are part of the cache key: a key removed from the config is checked again.
+        credentials = (self.state.config.api_keys, headers.get(b"api-key"), headers.get(b"authorization"))
         caller = self._callers.get(credentials)
         if caller is None:
             caller = authenticate(Headers(scope=scope), self.state.config)
@@ -117,10 +119,10 @@ class EmulatorMiddleware:
         entry.update(auth=caller.kind, fingerprint=caller.fingerprint)
         if path.startswith(ADMIN_PREFIX):
             return None
-        if b"%2f" in scope.get("raw_path", b"").lower():
+        if b"%2f" in (scope.get("raw_path") or b"").lower():
             # Routing sees the decoded path, where `resp_1%2Finput_items` would reach another operation; an
-            # encoded slash belongs to an id, and no id has one.
-            return JSONResponse({"error": {"code": "404", "message": "Resource not found"}}, status_code=404)
+            # encoded slash belongs to an id, and no id has one. Answered as the app's unknown paths are.
+            return JSONResponse(RESOURCE_NOT_FOUND, status_code=404)
         spec = headers.get(b"x-emulator-fault")
         try:
             fault = self.state.faults.select(path, None if spec is None else spec.decode("latin-1"))

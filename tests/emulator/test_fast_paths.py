@@ -53,6 +53,15 @@ def test_remembered_credentials_decide_nothing_for_other_ones(emulator: Emulator
     assert kinds == [("api-key", 200), ("api-key", 401), ("bearer-key", 200), ("none", 401)] * 3
 
 
+def test_a_key_removed_from_the_config_is_refused_although_it_was_remembered() -> None:
+    with EmulatorServer() as server:
+        url = server.base_url + "responses"
+        assert httpx.post(url, headers={"api-key": KEY}, json=BODY).status_code == 200  # remembered now
+        server.config.api_keys = ("rotated-key",)
+        assert httpx.post(url, headers={"api-key": KEY}, json=BODY).status_code == 401
+        assert httpx.post(url, headers={"api-key": "rotated-key"}, json=BODY).status_code == 200
+
+
 def test_entra_token_is_checked_on_every_request(emulator: EmulatorServer) -> None:
     token = _entra(exp_in=2)
     headers = {"Authorization": f"Bearer {token}"}

@@ -94,3 +94,11 @@ def test_code_interpreter_survives_arithmetic_it_cannot_evaluate(server: Emulato
     answer = http.post("responses", json={"model": "gpt-4o", "input": prompt, "tools": tools})
     assert answer.status_code == 200, answer.text
     assert answer.json()["status"] == "completed"
+
+
+def test_a_body_nested_too_deeply_is_a_400_not_a_500(server: EmulatorServer) -> None:
+    deep = '{"model": "gpt-4o", "input": ' + "[" * 5000 + "]" * 5000 + "}"
+    reply = httpx.post(server.base_url + "responses", content=deep,
+                       headers={"api-key": "emulator-key", "content-type": "application/json"})
+    assert reply.status_code == 400, reply.text
+    assert reply.json()["error"]["code"] == "invalid_json"

@@ -46,6 +46,14 @@ class FindingNamer:
         self.registry = Registry().with_resource(DOC_URI, resource)
 
     def name(self, failure: Any) -> str:
+        """One line naming what `failure` found; naming is decoration and never decides a run, so a schema
+        it cannot handle (an external `$ref`, a pattern Python cannot compile) gives the plain message."""
+        try:
+            return self._name(failure)
+        except Exception:  # noqa: BLE001 - see above
+            return failure_message(failure).splitlines()[0][:200]
+
+    def _name(self, failure: Any) -> str:
         if not isinstance(failure, JsonSchemaError):
             return failure_message(failure).splitlines()[0][:200]
         message = failure.message  # renders `schema` and `validation_message`

@@ -117,3 +117,21 @@ def test_open_responses_profile_against_the_emulator_reports_only_the_penalty_fi
         assert conformance["outcome"] == "passed" and conformance["details"]["cases"] > 0
         assert by_id[f"schema.negative_data_rejection[{operation}]"]["outcome"] == "passed"
     assert data["summary"]["scenario"]["passed"] > 0 and data["summary"]["catalog"]["passed"] > 0
+
+
+def test_a_failure_the_namer_cannot_analyse_keeps_the_plain_message() -> None:
+    """Naming is decoration: a schema Python's `re` cannot compile (a variable-width look-behind, which the
+    Rust validator accepted) must not crash the layer, only fall back to schemathesis' own message."""
+    import jsonschema_rs
+    from schemathesis.openapi.checks import JsonSchemaError
+
+    from contracts.schema_findings import FindingNamer
+
+    branch = {"type": "object", "required": ["type", "x"],
+              "properties": {"type": {"const": "a"}, "x": {"type": "string", "pattern": "(?<=a+)b"}}}
+    union = {"anyOf": [branch]}
+    with pytest.raises(jsonschema_rs.ValidationError) as raised:
+        jsonschema_rs.validator_for(union).validate({"type": "a", "x": "zb"})
+    failure = JsonSchemaError.from_exception(operation="POST /responses", exc=raised.value, root_schema=union)
+    named = FindingNamer({"components": {"schemas": {"A": branch}}}).name(failure)
+    assert named.startswith("Response violates schema") and "anyOf" in named

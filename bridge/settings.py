@@ -110,6 +110,14 @@ class Settings(BaseSettings):
             )
         return [path.expanduser().resolve() for path in value]
 
+    @field_validator("responses_bridge_output_dir", mode="before")
+    @classmethod
+    def _empty_output_dir_is_unset(cls, value: object) -> object:
+        # An empty value must not mean "." - in a client started in / that is the filesystem root.
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
     @property
     def allowed_roots(self) -> list[Path]:
         """The folders local files may come from; ConfigurationError when none is set and the working
@@ -129,7 +137,8 @@ class Settings(BaseSettings):
     @property
     def output_dir(self) -> Path:
         if self.responses_bridge_output_dir is not None:
-            return self.responses_bridge_output_dir
+            # Relative to where the bridge started, not to whatever the working directory is at each use.
+            return self._start_dir / self.responses_bridge_output_dir.expanduser()
         if too_broad(self._start_dir):
             return user_data_dir() / "images"
         return self._start_dir / OUTPUT_FOLDER

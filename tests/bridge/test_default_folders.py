@@ -60,6 +60,21 @@ def test_a_project_folder_stays_the_default(home: Path, monkeypatch: pytest.Monk
     assert settings.allowed_roots == [project]
 
 
+def test_an_empty_output_dir_is_unset_and_a_relative_one_belongs_to_the_start_folder(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir("/")
+    monkeypatch.setenv("RESPONSES_BRIDGE_OUTPUT_DIR", "")
+    assert Settings().output_dir == home / ".local" / "share" / "responses-bridge" / "images"  # not "." = /
+    project = home / "project"
+    project.mkdir()
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("RESPONSES_BRIDGE_OUTPUT_DIR", "images")
+    settings = Settings()
+    monkeypatch.chdir("/")
+    assert settings.output_dir == project / "images"
+
+
 @pytest.mark.anyio
 @pytest.mark.timeout(90)
 async def test_bridge_started_in_root_refuses_local_files_and_saves_images_per_user(

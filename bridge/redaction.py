@@ -22,9 +22,13 @@ DEFAULT_LIMIT = 1000
 _known: set[str] = set()
 _lock = threading.Lock()
 _HEADER_NAME = r"""["']?(?:authorization|api[-_]key|ocp-apim-subscription-key|x-api-key)["']?\s*[:=]\s*"""
+# The header name inside a JSON document carried as a string, where every quote is escaped: \"api-key\".
+_ESCAPED_NAME = r"""\\?["']?(?:authorization|api[-_]key|ocp-apim-subscription-key|x-api-key)\\?["']?\s*[:=]\s*"""
 _PATTERNS = (
     # A quoted header value (JSON, a dict's repr) is masked whole, spaces included, up to its closing quote.
     re.compile(rf"""(?i)({_HEADER_NAME}(["']))(?:\\.|(?!\2)[^\\\n])*(?=\2)"""),
+    # The same inside a JSON document carried as a string (`{\"api-key\": \"a b\"}`): escaped quotes.
+    re.compile(rf"""(?i)({_ESCAPED_NAME}\\(["']))(?:(?!\\\2).)*(?=\\\2)"""),
     # Authorization / api-key / Ocp-Apim-Subscription-Key header values, in `Name: value` or unquoted form.
     re.compile(rf"""(?i)({_HEADER_NAME}["']?)(?:(?:bearer|basic|digest|token)\s+)?[^\s"',;}}]+"""),
     re.compile(r"(?i)(\b(?:bearer|basic)\s+)[A-Za-z0-9._~+/=-]+"),

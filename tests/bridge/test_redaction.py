@@ -168,3 +168,11 @@ def test_quoted_masking_stops_at_the_closing_quote() -> None:
 )
 def test_other_quoted_values_and_header_names_stay_unchanged(ordinary: str) -> None:
     assert redact(ordinary) == ordinary
+
+
+def test_header_values_inside_a_json_string_are_masked_whole() -> None:
+    # An endpoint error that carries the request as a JSON string: every quote is escaped.
+    echoed = 'upstream said: "{\\"api-key\\": \\"two words\\", \\"Authorization\\": \\"Bearer a b\\", \\"model\\": \\"x\\"}"'
+    masked = redact(echoed)
+    assert "two words" not in masked and "Bearer a b" not in masked
+    assert masked == 'upstream said: "{\\"api-key\\": \\"***\\", \\"Authorization\\": \\"***\\", \\"model\\": \\"x\\"}"'

@@ -42,8 +42,9 @@ def token_provider(scope: str, credential: TokenCredential | None = None) -> Tok
     """An async callable returning a bearer token for `scope` (DefaultAzureCredential unless one is given)."""
     from azure.identity import DefaultAzureCredential, get_bearer_token_provider
 
-    # The chain logs each failed attempt as a long WARNING; `SignInError` carries the useful part instead.
-    logging.getLogger("azure.identity").setLevel(logging.ERROR)
+    # The chain logs its failure as one long WARNING listing every attempt; `SignInError` carries the useful
+    # part instead. Only that logger is quietened: azure.identity's other warnings still reach the log.
+    logging.getLogger("azure.identity._credentials.chained").setLevel(logging.ERROR)
     get_token = get_bearer_token_provider(credential or DefaultAzureCredential(), scope)
 
     async def bearer_token() -> str:

@@ -180,4 +180,5 @@ async def test_stdio_entra_sign_in_failure_is_a_clear_tool_error(tmp_path: Path)
         assert "not-the-right-header" not in text
     logged = stderr_path.read_text()
     assert "Traceback" not in logged and "not-the-right-header" not in logged, logged
+    assert "failed to retrieve a token from the included credentials" not in logged  # the chain's long warning
     assert len(logged.splitlines()) <= 4, logged

@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from rich.console import Console
 
@@ -127,6 +128,18 @@ def quiet_uvicorn_warnings() -> Iterator[None]:
         logger.removeFilter(quiet)
 
 
+def _check_url(raw: str) -> None:
+    """UsageError naming --base-url when `raw` cannot be parsed (`http://[::1/v1`, `host:notaport`)."""
+    example = "e.g. https://RES.openai.azure.com/openai/v1"
+    try:
+        split = urlsplit(raw)
+        split.port  # noqa: B018 - reading the port is what raises for `host:notaport`
+    except ValueError as exc:
+        raise UsageError(f"--base-url {raw!r} is not a valid URL ({exc}); {example}") from None
+    if not split.hostname:
+        raise UsageError(f"--base-url {raw!r} names no host; {example}")
+
+
 @contextlib.contextmanager
 def open_target(args: argparse.Namespace) -> Iterator[Target]:
     """The target the flags describe; with --emulator, a running in-process emulator for the block's duration."""
@@ -152,6 +165,7 @@ def open_target(args: argparse.Namespace) -> Iterator[Target]:
     if not args.emulator:
         if not args.base_url.startswith(("http://", "https://")):
             raise UsageError(f"--base-url {args.base_url!r}: must start with http:// or https://")
+        _check_url(args.base_url)
         yield Target(base_url=args.base_url, **common)
         return
     from emulator.config import EmulatorConfig
